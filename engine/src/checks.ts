@@ -1,0 +1,55 @@
+import type { Finding } from './diagnostics';
+import type { ParsedDoc } from './model/parse';
+import { REMOVED_ISTIO_GROUPS } from './model/resource';
+import { RULES } from './rules';
+import type { EngineSettings, Rule, RuleContext } from './rules/rule';
+import { checkSchema } from './schema/validate';
+import { checkRemovedApi } from './legacy/removed';
+
+/** A per-document check: reads one parsed document, appends findings (document-relative). */
+export type DocumentCheck = (doc: ParsedDoc, settings: EngineSettings, out: Finding[]) => void;
+
+function hasSyntaxErrors(doc: ParsedDoc): boolean {
+  return doc.yaml.errors.some((e) => e.code !== 'DUPLICATE_KEY');
+}
+
+/** Structural validation from the CRDs (types, enums, required, unknown fields, CEL rules). */
+const schemaCheck: DocumentCheck = (doc, _settings, out) => {
+  if (!doc.resource || REMOVED_ISTIO_GROUPS.has(doc.resource.group) || hasSyntaxErrors(doc)) return;
+  checkSchema(doc, out);
+};
+
+/** Removed APIs (authentication.istio.io, rbac.istio.io, config.istio.io). */
+const removedApiCheck: DocumentCheck = (doc, _settings, out) => {
+  if (doc.resource && REMOVED_ISTIO_GROUPS.has(doc.resource.group)) checkRemovedApi(doc, out);
+};
+
+export function rulesFor(kind: string, rules: readonly Rule[] = RULES): Rule[] {
+  return rules.filter((r) => r.kinds === '*' || r.kinds.includes(kind));
+}
+
+/** Istio's semantic rules (webhook and file-only analyzers), one file per kind under rules/. */
+const semanticCheck: DocumentCheck = (doc, settings, out) => {
+  const resource = doc.resource;
+  if (!resource || REMOVED_ISTIO_GROUPS.has(resource.group) || hasSyntaxErrors(doc)) return;
+  for (const rule of rulesFor(resource.kind)) {
+    const ctx: RuleContext = {
+      resource,
+      doc,
+      settings,
+      report: (r) =>
+        out.push({
+          code: rule.code,
+          severity: r.severity ?? rule.severity,
+          message: r.message,
+          range: doc.rangeOf(r.path, r.target ?? 'value'),
+          istioCode: r.istioCode,
+          fixes: r.fixes,
+          tags: r.tags,
+        }),
+    };
+    rule.check(ctx);
+  }
+};
+
+export const DOCUMENT_CHECKS: readonly DocumentCheck[] = [removedApiCheck, schemaCheck, semanticCheck];

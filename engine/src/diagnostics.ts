@@ -1,0 +1,95 @@
+/**
+ * The engine's own diagnostic vocabulary. Nothing here knows about LSP or VS Code:
+ * server/ converts these to LSP diagnostics, cli/ prints them.
+ */
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** 0-based line and UTF-16 character, exactly like LSP positions. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** A quick fix: one or more edits on the same file, applied together. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The one fix an editor may apply without asking (e.g. "fix all"). */
+  isPreferred?: boolean;
+}
+
+export interface RelatedLocation {
+  /** File path or URI of the other resource; undefined means "same file". */
+  file?: string;
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  /** Stable code, documented in docs/diagnostics.md. */
+  code: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  /** The istioctl analyze code (IST0xxx) when Istio has an equivalent. */
+  istioCode?: string;
+  fixes?: Fix[];
+  related?: RelatedLocation[];
+  /** Marks removed or deprecated constructs (rendered struck through by editors). */
+  tags?: Array<'deprecated' | 'unnecessary'>;
+}
+
+export const SEVERITY_ORDER: Record<Severity, number> = {
+  error: 0,
+  warning: 1,
+  information: 2,
+  hint: 3,
+};
+
+export function shiftRange(r: Range, lines: number): Range {
+  if (lines === 0) return r;
+  return {
+    start: { line: r.start.line + lines, character: r.start.character },
+    end: { line: r.end.line + lines, character: r.end.character },
+  };
+}
+
+export function shiftFinding(f: Finding, lines: number): Finding {
+  if (lines === 0) return f;
+  return {
+    ...f,
+    range: shiftRange(f.range, lines),
+    fixes: f.fixes?.map((fix) => ({
+      ...fix,
+      edits: fix.edits.map((e) => ({ ...e, range: shiftRange(e.range, lines) })),
+    })),
+    related: f.related?.map((rel) => (rel.file === undefined ? { ...rel, range: shiftRange(rel.range, lines) } : rel)),
+  };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    a.code.localeCompare(b.code)
+  );
+}
+
+/** Where every code is documented; editors link codes here (LSP codeDescription). */
+export const DOCS_BASE_URL = 'https://github.com/istio-sec/istio-security-vscode/blob/main/docs/diagnostics.md';
+
+export function codeDocUrl(code: string): string {
+  return `${DOCS_BASE_URL}#${code.toLowerCase()}`;
+}
