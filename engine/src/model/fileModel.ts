@@ -18,6 +18,8 @@ export interface UpdateStats {
 /** Files larger than this are not validated (a single finding says so). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
+const ISTIO_API_VERSION = /^[ \t]*["']?apiVersion["']?[ \t]*:[ \t]*["']?[A-Za-z0-9.-]*istio\.io\//m;
+
 const EMPTY: DocAnalysis = { findings: [] };
 
 /**
@@ -28,6 +30,7 @@ const EMPTY: DocAnalysis = { findings: [] };
 export class FileModel {
   private entries: DocumentEntry[] = [];
   private oversize: Finding | undefined;
+  private istioFile = false;
 
   constructor(
     private readonly cache: AnalysisCache = new AnalysisCache(),
@@ -57,7 +60,13 @@ export class FileModel {
       }
       return { segment, analysis };
     });
+    this.istioFile = this.entries.some((e) => e.analysis.resource !== undefined) || ISTIO_API_VERSION.test(text);
     return { documents: this.entries.length, analyzed };
+  }
+
+  /** True when the file holds (or, broken, seems to hold) an Istio document; other YAML files get no findings. */
+  get isIstioFile(): boolean {
+    return this.istioFile;
   }
 
   get documents(): readonly DocumentEntry[] {
@@ -79,6 +88,7 @@ export class FileModel {
   /** All findings of the file, with file-absolute positions, sorted. */
   findings(): Finding[] {
     if (this.oversize) return [this.oversize];
+    if (!this.istioFile) return [];
     const out: Finding[] = [];
     for (const e of this.entries) {
       for (const f of e.analysis.findings) out.push(shiftFinding(f, e.segment.startLine));

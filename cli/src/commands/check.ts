@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util';
+import { AnalysisCache } from '../../../engine/src/model/analysisCache';
+import { FileModel } from '../../../engine/src/model/fileModel';
+import { collectYamlFiles, readText } from '../files';
+import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
+import { EXIT, UsageError, type Command } from '../io';
+import { VERSION } from '../version';
+
+export const CHECK_USAGE = `Usage: istio-sec check [--format text|json|sarif] [--offline] <file or dir>...
+Validates Istio manifests; directories are searched for .yaml and .yml files.
+Exit status: 0 no error, 1 errors reported, 2 usage or internal failure.`;
+
+/** Checks files with the same engine as the language server. */
+export async function checkFiles(files: readonly string[]): Promise<FileFindings[]> {
+  const cache = new AnalysisCache();
+  const results: FileFindings[] = [];
+  for (const file of files) {
+    const model = new FileModel(cache);
+    model.update(readText(file));
+    results.push({ file, findings: model.findings() });
+  }
+  return results;
+}
+
+export const check: Command = async (args, io) => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', short: 'f', default: 'text' },
+      offline: { type: 'boolean', default: false },
+    },
+  });
+  const format = values.format as OutputFormat;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown --format '${format}' (expected text, json or sarif)`);
+  if (positionals.length === 0) throw new UsageError('check needs at least one file or directory');
+  let files: string[];
+  try {
+    files = collectYamlFiles(positionals, io.cwd);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const results = await checkFiles(files);
+  if (format === 'json') io.stdout(formatJson(results));
+  else if (format === 'sarif') io.stdout(formatSarif(results, io.cwd, VERSION));
+  else io.stdout(formatText(results, io.cwd));
+  return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? EXIT.findings : EXIT.ok;
+};

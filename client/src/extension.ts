@@ -1,0 +1,73 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { StatusNotification, SETTINGS_SECTION, type StatusParams } from '../../server/src/protocol';
+import { LanguageStatus } from './languageStatus';
+
+export const CLIENT_ID = 'istioSecurity';
+export const CLIENT_NAME = 'Istio Security';
+
+let client: LanguageClient | undefined;
+
+/** What the extension returns from activate(): used by the real-editor tests. */
+export interface ExtensionApi {
+  /** Resolves when the language server has started. */
+  ready: Promise<void>;
+  /** The last status the server reported for a document URI. */
+  statusOf(uri: string): StatusParams | undefined;
+  /** Restarts the language server (also a command). */
+  restart(): Promise<void>;
+}
+
+function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { language: 'yaml', scheme: 'file' },
+      { language: 'yaml', scheme: 'untitled' },
+    ],
+    synchronize: { configurationSection: SETTINGS_SECTION },
+    outputChannel: output,
+    initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) },
+  };
+  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
+  const output = vscode.window.createOutputChannel(CLIENT_NAME);
+  const status = new LanguageStatus();
+  context.subscriptions.push(output, status);
+
+  const start = async (): Promise<void> => {
+    client = createClient(context, output);
+    client.onNotification(StatusNotification, (p: StatusParams) => status.update(p));
+    await client.start();
+  };
+
+  const restart = async (): Promise<void> => {
+    if (client) await client.stop().catch(() => undefined);
+    status.clear();
+    await start();
+    output.appendLine('Istio Security language server restarted.');
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('istioSecurity.restartServer', restart),
+    vscode.commands.registerCommand('istioSecurity.showOutput', () => output.show(true)),
+    vscode.window.onDidChangeActiveTextEditor(() => status.render()),
+  );
+
+  const ready = start();
+  ready.catch((err: unknown) => {
+    void vscode.window.showErrorMessage(`Istio Security: the language server failed to start: ${String(err)}`);
+  });
+  return { ready, statusOf: (uri) => status.get(uri), restart };
+}
+
+export async function deactivate(): Promise<void> {
+  if (client) await client.stop();
+}
