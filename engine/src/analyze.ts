@@ -1,4 +1,4 @@
-import type { Finding } from './diagnostics';
+import type { Finding, Range } from './diagnostics';
 import { parseDoc, type ParsedDoc } from './model/parse';
 import type { IstioResource } from './model/resource';
 import { DEFAULT_SETTINGS, type EngineSettings } from './rules/rule';
@@ -8,6 +8,8 @@ import { DOCUMENT_CHECKS } from './checks';
 export interface DocAnalysis {
   findings: Finding[];
   resource?: IstioResource;
+  /** Document-relative range of metadata.name (or the kind) for outlines and navigation. */
+  nameRange?: Range;
 }
 
 /**
@@ -16,7 +18,8 @@ export interface DocAnalysis {
  */
 export function analyzeDocument(text: string, settings: EngineSettings = DEFAULT_SETTINGS): DocAnalysis {
   const doc = parseDoc(text);
-  return { findings: runChecks(doc, settings), resource: doc.resource };
+  const nameRange = doc.resource ? doc.rangeOf(['metadata', 'name']) : undefined;
+  return { findings: runChecks(doc, settings), resource: doc.resource, nameRange };
 }
 
 export function runChecks(doc: ParsedDoc, settings: EngineSettings): Finding[] {

@@ -1,10 +1,12 @@
 import {
+  SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { outline } from '../../engine/src/outline';
 import { toCodeActions, toDiagnostic } from './convert';
 import { DEFAULT_SERVER_SETTINGS, SETTINGS_SECTION, StatusNotification, type ServerSettings, type StatusParams } from './protocol';
 import { Session } from './session';
@@ -44,17 +46,31 @@ export function startServer(connection: Connection): void {
     }
   };
 
+  /** The document's model, brought up to date with its newest text (cheap when it already is). */
+  const analyzedVersion = new Map<string, number>();
+  const freshModel = (uri: string) => {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const model = session.model(uri);
+    if (analyzedVersion.get(uri) !== doc.version) {
+      model.update(doc.getText());
+      analyzedVersion.set(uri, doc.version);
+    }
+    return model;
+  };
+
   const validate = (uri: string): void => {
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
-    const model = session.model(uri);
+    let model;
     try {
-      model.update(doc.getText());
+      model = freshModel(uri);
     } catch (err) {
       connection.console.error(`validation failed for ${uri}: ${(err as Error).stack ?? String(err)}`);
       return;
     }
+    if (!model) return;
     if (documents.get(uri)?.version !== version) return; // a newer version is already scheduled
     const findings = model.findings();
     connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(f, uri)) });
@@ -78,6 +94,7 @@ export function startServer(connection: Connection): void {
       settings = DEFAULT_SERVER_SETTINGS;
     }
     session.reconfigure(engineSettings(settings));
+    analyzedVersion.clear();
     for (const d of documents.all()) schedule(d.uri);
   };
 
@@ -87,11 +104,13 @@ export function startServer(connection: Connection): void {
     if (init?.settings) {
       settings = { ...DEFAULT_SERVER_SETTINGS, ...init.settings };
       session.reconfigure(engineSettings(settings));
+      analyzedVersion.clear();
     }
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
+        documentSymbolProvider: { label: 'Istio' },
       },
       serverInfo: { name: SERVER_NAME, version: '0.1.0' },
     };
@@ -108,10 +127,23 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((e) => {
     pending.delete(e.document.uri);
     session.close(e.document.uri);
+    analyzedVersion.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
   connection.onCodeAction((params) => toCodeActions(params.textDocument.uri, params.context.diagnostics));
+
+  connection.onDocumentSymbol((params) => {
+    const model = freshModel(params.textDocument.uri);
+    if (!model) return [];
+    return outline(model).map((item) => ({
+      name: `${item.kind} ${item.namespace ? `${item.namespace}/` : ''}${item.name}`,
+      detail: item.apiVersion,
+      kind: SymbolKind.Class,
+      range: item.range,
+      selectionRange: item.selectionRange,
+    }));
+  });
 
   documents.listen(connection);
   connection.listen();

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { ROOT } from '../helpers/build';
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+const IMPORT = /(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
+describe('layering', () => {
+  it('the engine imports neither VS Code nor LSP nor the adapters', () => {
+    const offenders = sources(join(ROOT, 'engine', 'src')).flatMap((f) =>
+      importsOf(f)
+        .filter((m) => /^(vscode|vscode-languageserver|vscode-languageclient|vscode-jsonrpc)(\/|$)/.test(m) || /\/(server|client|cli)\/src\//.test(m))
+        .map((m) => `${relative(ROOT, f)} imports ${m}`),
+    );
+    assert.deepEqual(offenders, []);
+  });
+
+  it('the server does not import the VS Code API, and the client does not import the engine', () => {
+    const server = sources(join(ROOT, 'server', 'src')).flatMap((f) =>
+      importsOf(f).filter((m) => m === 'vscode' || m.startsWith('vscode-languageclient')).map((m) => `${relative(ROOT, f)} imports ${m}`),
+    );
+    const client = sources(join(ROOT, 'client', 'src')).flatMap((f) =>
+      importsOf(f).filter((m) => /engine\/src/.test(m)).map((m) => `${relative(ROOT, f)} imports ${m}`),
+    );
+    assert.deepEqual([...server, ...client], []);
+  });
+});
