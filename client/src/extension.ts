@@ -30,7 +30,11 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
       { language: 'yaml', scheme: 'file' },
       { language: 'yaml', scheme: 'untitled' },
     ],
-    synchronize: { configurationSection: SETTINGS_SECTION },
+    synchronize: {
+      configurationSection: SETTINGS_SECTION,
+      // The server indexes closed YAML files of the workspace; tell it when they change.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
+    },
     outputChannel: output,
     initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) },
   };

@@ -1,4 +1,6 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  FileChangeType,
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
@@ -7,25 +9,30 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { outline } from '../../engine/src/outline';
+import type { EngineSettings } from '../../engine/src/rules/rule';
+import { Workspace } from '../../engine/src/workspace/workspace';
 import { toCodeActions, toDiagnostic } from './convert';
 import { DEFAULT_SERVER_SETTINGS, SETTINGS_SECTION, StatusNotification, type ServerSettings, type StatusParams } from './protocol';
-import { Session } from './session';
+import { listYamlFiles, loadExcludes, readIfSmall } from './workspaceFiles';
 
 export const SERVER_NAME = 'istio-security-language-server';
 
-function engineSettings(s: ServerSettings) {
+function engineSettings(s: ServerSettings): EngineSettings {
   return { defaultNamespace: s.defaultNamespace, rootNamespace: s.rootNamespace };
 }
 
 /**
- * Adapts the engine to LSP. Every handler is thin: it finds the FileModel for the document
- * and converts engine types to LSP types (see convert.ts).
+ * Adapts the engine to LSP. Every handler is thin: it asks the engine's Workspace (open
+ * documents over the files of the workspace folders) and converts engine types to LSP types.
  */
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
-  const session = new Session(engineSettings(settings));
+  const workspace = new Workspace(engineSettings(settings));
   let canPullConfiguration = false;
+  let folders: string[] = [];
+  /** Version of each open document last given to the engine. */
+  const analyzedVersion = new Map<string, number>();
 
   // Validation runs as soon as the event loop is free: no fixed delay, and a burst of
   // changes to one document collapses into one validation of its latest version.
@@ -40,49 +47,79 @@ export function startServer(connection: Connection): void {
   };
   const flush = (): void => {
     flushScheduled = false;
+    const indexVersion = workspace.resources.version;
     for (const uri of [...pending]) {
       pending.delete(uri);
       validate(uri);
     }
+    // Another file's resources changed: cross-resource findings of open documents may too.
+    if (workspace.resources.version !== indexVersion) {
+      for (const d of documents.all()) publish(d.uri);
+    }
   };
 
   /** The document's model, brought up to date with its newest text (cheap when it already is). */
-  const analyzedVersion = new Map<string, number>();
   const freshModel = (uri: string) => {
     const doc = documents.get(uri);
-    if (!doc) return undefined;
-    const model = session.model(uri);
+    if (!doc) return workspace.model(uri);
     if (analyzedVersion.get(uri) !== doc.version) {
-      model.update(doc.getText());
+      workspace.update(uri, doc.getText());
       analyzedVersion.set(uri, doc.version);
     }
-    return model;
+    return workspace.model(uri);
   };
 
-  const validate = (uri: string): void => {
+  const publish = (uri: string): void => {
     const doc = documents.get(uri);
-    if (!doc) return;
-    const version = doc.version;
-    let model;
-    try {
-      model = freshModel(uri);
-    } catch (err) {
-      connection.console.error(`validation failed for ${uri}: ${(err as Error).stack ?? String(err)}`);
-      return;
-    }
-    if (!model) return;
-    if (documents.get(uri)?.version !== version) return; // a newer version is already scheduled
-    const findings = model.findings();
-    connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(f, uri)) });
+    const model = workspace.model(uri);
+    if (!doc || !model || analyzedVersion.get(uri) !== doc.version) return;
+    const findings = workspace.findings(uri);
+    connection.sendDiagnostics({ uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, uri)) });
     const status: StatusParams = {
       uri,
-      version,
+      version: doc.version,
       istioDocuments: model.documents.filter((d) => d.analysis.resource).length,
-      documents: model.documents.filter((d) => d.analysis !== undefined && d.segment.text.trim() !== '').length,
+      documents: model.documents.filter((d) => d.segment.text.trim() !== '').length,
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,
     };
     void connection.sendNotification(StatusNotification, status);
+  };
+
+  const validate = (uri: string): void => {
+    try {
+      freshModel(uri);
+    } catch (err) {
+      connection.console.error(`validation failed for ${uri}: ${(err as Error).stack ?? String(err)}`);
+      return;
+    }
+    publish(uri);
+  };
+
+  /** Reads closed files of the workspace folders into the index, in the background. */
+  let indexing: Promise<void> | undefined;
+  const indexFolders = async (): Promise<void> => {
+    let filesExclude: Record<string, boolean> = {};
+    if (canPullConfiguration) {
+      try {
+        filesExclude = ((await connection.workspace.getConfiguration('files')) as { exclude?: Record<string, boolean> } | null)?.exclude ?? {};
+      } catch {
+        /* keep defaults */
+      }
+    }
+    for (const folder of folders) {
+      const rules = await loadExcludes(folder, filesExclude);
+      const files = await listYamlFiles(folder, rules);
+      for (let i = 0; i < files.length; i++) {
+        const uri = pathToFileURL(files[i]).toString();
+        if (documents.get(uri)) continue;
+        const text = await readIfSmall(files[i]);
+        if (text !== undefined) workspace.update(uri, text);
+        // Yield between files: validation of the open document is never blocked for long.
+        if (i % 20 === 19) await new Promise((r) => setImmediate(r));
+      }
+    }
+    for (const d of documents.all()) publish(d.uri);
   };
 
   const loadSettings = async (): Promise<void> => {
@@ -93,9 +130,8 @@ export function startServer(connection: Connection): void {
     } catch {
       settings = DEFAULT_SERVER_SETTINGS;
     }
-    session.reconfigure(engineSettings(settings));
-    analyzedVersion.clear();
-    for (const d of documents.all()) schedule(d.uri);
+    workspace.reconfigure(engineSettings(settings));
+    for (const d of documents.all()) publish(d.uri);
   };
 
   connection.onInitialize((params): InitializeResult => {
@@ -103,9 +139,10 @@ export function startServer(connection: Connection): void {
     const init = params.initializationOptions as { settings?: Partial<ServerSettings> } | undefined;
     if (init?.settings) {
       settings = { ...DEFAULT_SERVER_SETTINGS, ...init.settings };
-      session.reconfigure(engineSettings(settings));
-      analyzedVersion.clear();
+      workspace.reconfigure(engineSettings(settings));
     }
+    const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    folders = uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -117,18 +154,40 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(() => {
-    void loadSettings();
+    indexing = loadSettings()
+      .then(indexFolders)
+      .catch((err: unknown) => connection.console.error(`workspace indexing failed: ${String(err)}`));
   });
   connection.onDidChangeConfiguration(() => {
     void loadSettings();
   });
 
+  connection.onDidChangeWatchedFiles(async (params) => {
+    for (const change of params.changes) {
+      if (documents.get(change.uri) || !change.uri.startsWith('file:')) continue; // open documents are authoritative
+      if (change.type === FileChangeType.Deleted) workspace.remove(change.uri);
+      else {
+        const text = await readIfSmall(fileURLToPath(change.uri));
+        if (text === undefined) workspace.remove(change.uri);
+        else workspace.update(change.uri, text);
+      }
+    }
+    for (const d of documents.all()) publish(d.uri);
+  });
+
   documents.onDidChangeContent((e) => schedule(e.document.uri));
-  documents.onDidClose((e) => {
-    pending.delete(e.document.uri);
-    session.close(e.document.uri);
-    analyzedVersion.delete(e.document.uri);
-    connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  documents.onDidClose(async (e) => {
+    const uri = e.document.uri;
+    pending.delete(uri);
+    analyzedVersion.delete(uri);
+    connection.sendDiagnostics({ uri, diagnostics: [] });
+    // The file on disk (if any, inside the workspace) becomes the truth again.
+    const path = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    const inFolder = path !== undefined && folders.some((f) => path.startsWith(f.endsWith('/') ? f : `${f}/`));
+    const text = inFolder ? await readIfSmall(path) : undefined;
+    if (text === undefined) workspace.remove(uri);
+    else workspace.update(uri, text);
+    for (const d of documents.all()) publish(d.uri);
   });
 
   connection.onCodeAction((params) => toCodeActions(params.textDocument.uri, params.context.diagnostics));
@@ -143,6 +202,12 @@ export function startServer(connection: Connection): void {
       range: item.range,
       selectionRange: item.selectionRange,
     }));
+  });
+
+  // For tests and tools: resolves when the initial workspace index is built.
+  connection.onRequest('istio/indexReady', async () => {
+    await indexing;
+    return { resources: workspace.resources.size };
   });
 
   documents.listen(connection);

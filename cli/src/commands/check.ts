@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { AnalysisCache } from '../../../engine/src/model/analysisCache';
-import { FileModel } from '../../../engine/src/model/fileModel';
+import { Workspace } from '../../../engine/src/workspace/workspace';
 import { collectYamlFiles, readText } from '../files';
 import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
 import { EXIT, UsageError, type Command } from '../io';
@@ -10,16 +9,17 @@ export const CHECK_USAGE = `Usage: istio-sec check [--format text|json|sarif] [-
 Validates Istio manifests; directories are searched for .yaml and .yml files.
 Exit status: 0 no error, 1 errors reported, 2 usage or internal failure.`;
 
-/** Checks files with the same engine as the language server. */
+/** Loads files into one Workspace, as the language server does with a workspace folder. */
+export function loadWorkspace(files: readonly string[]): Workspace {
+  const ws = new Workspace();
+  for (const file of files) ws.update(file, readText(file));
+  return ws;
+}
+
+/** Checks files with the same engine as the language server, cross-file checks included. */
 export async function checkFiles(files: readonly string[]): Promise<FileFindings[]> {
-  const cache = new AnalysisCache();
-  const results: FileFindings[] = [];
-  for (const file of files) {
-    const model = new FileModel(cache);
-    model.update(readText(file));
-    results.push({ file, findings: model.findings() });
-  }
-  return results;
+  const ws = loadWorkspace(files);
+  return files.map((file) => ({ file, findings: ws.findings(file) }));
 }
 
 export const check: Command = async (args, io) => {

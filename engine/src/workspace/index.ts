@@ -1,0 +1,112 @@
+import type { Range } from '../diagnostics';
+import { shiftRange } from '../diagnostics';
+import type { FileModel } from '../model/fileModel';
+import type { IstioResource } from '../model/resource';
+import type { EngineSettings } from '../rules/rule';
+
+/** One Istio resource of the workspace, with where it lives. */
+export interface IndexedResource {
+  /** The file's URI (server) or path (CLI): whatever key the caller uses. */
+  file: string;
+  /** Index of the document in its file. */
+  docIndex: number;
+  /** First line of the document in its file. */
+  startLine: number;
+  /** The document's text: re-parsed on demand to resolve ranges of cross-resource findings. */
+  text: string;
+  resource: IstioResource;
+  /** metadata.namespace, else the default namespace. */
+  namespace: string;
+  /** File-absolute range of metadata.name. */
+  nameRange: Range;
+}
+
+/**
+ * Every Istio resource of the workspace, by file. Fed from FileModels (open documents and
+ * files read from disk); the cross-resource checks and navigation read it. `version` changes
+ * only when some file's resources change, so consumers can cache derived results.
+ */
+export class WorkspaceIndex {
+  private readonly files = new Map<string, IndexedResource[]>();
+  private all: IndexedResource[] | undefined;
+  private _version = 0;
+
+  constructor(private settings: Pick<EngineSettings, 'defaultNamespace'>) {}
+
+  get version(): number {
+    return this._version;
+  }
+
+  /** Replaces a file's resources; returns true when they changed. */
+  setFile(file: string, model: FileModel): boolean {
+    const next: IndexedResource[] = [];
+    model.documents.forEach((entry, docIndex) => {
+      const resource = entry.analysis.resource;
+      if (!resource || !resource.kind) return;
+      const startLine = entry.segment.startLine;
+      next.push({
+        file,
+        docIndex,
+        startLine,
+        text: entry.segment.text,
+        resource,
+        namespace: resource.namespace ?? this.settings.defaultNamespace,
+        nameRange: entry.analysis.nameRange ? shiftRange(entry.analysis.nameRange, startLine) : { start: { line: startLine, character: 0 }, end: { line: startLine, character: 0 } },
+      });
+    });
+    const prev = this.files.get(file);
+    if (prev && sameResources(prev, next)) {
+      // Positions may have moved (lines inserted above): keep the new entries, same version.
+      this.files.set(file, next);
+      this.all = undefined;
+      return false;
+    }
+    if (next.length === 0 && !prev) return false;
+    if (next.length === 0) this.files.delete(file);
+    else this.files.set(file, next);
+    this.all = undefined;
+    this._version++;
+    return true;
+  }
+
+  removeFile(file: string): boolean {
+    if (!this.files.delete(file)) return false;
+    this.all = undefined;
+    this._version++;
+    return true;
+  }
+
+  hasFile(file: string): boolean {
+    return this.files.has(file);
+  }
+
+  fileNames(): string[] {
+    return [...this.files.keys()];
+  }
+
+  resources(): readonly IndexedResource[] {
+    if (!this.all) this.all = [...this.files.values()].flat();
+    return this.all;
+  }
+
+  ofFile(file: string): readonly IndexedResource[] {
+    return this.files.get(file) ?? [];
+  }
+
+  ofKind(kind: string): IndexedResource[] {
+    return this.resources().filter((r) => r.resource.kind === kind);
+  }
+
+  get size(): number {
+    return this.resources().length;
+  }
+}
+
+/** Same documents in the same order with the same content: only positions can differ. */
+function sameResources(a: readonly IndexedResource[], b: readonly IndexedResource[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].text !== b[i].text || a[i].namespace !== b[i].namespace) return false;
+  }
+  return true;
+}

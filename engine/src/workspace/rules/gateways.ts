@@ -1,0 +1,63 @@
+import type { CrossRule } from '../crossCheck';
+import { findGateway, parseGatewayRef, serverHostAdmits, stringsAt } from '../refs';
+import type { IndexedResource } from '../index';
+
+function gatewayRefs(vs: IndexedResource): Array<{ ref: string; i: number }> {
+  return stringsAt(vs.resource.spec.gateways)
+    .map((ref, i) => ({ ref, i }))
+    .filter((g) => g.ref !== 'mesh');
+}
+
+function serverHosts(gw: IndexedResource): string[] {
+  const servers = Array.isArray(gw.resource.spec.servers) ? (gw.resource.spec.servers as Array<Record<string, unknown>>) : [];
+  return servers.flatMap((s) => stringsAt(s?.hosts));
+}
+
+export const gatewayNotFound: CrossRule = {
+  code: 'xref-gateway-not-found',
+  severity: 'warning',
+  summary: 'A VirtualService names a Gateway that no file of the workspace defines.',
+  source: 'istioctl analyze: virtualservice/gateways.go (IST0101 ReferencedResourceNotFound)',
+  check({ index, report }) {
+    for (const vs of index.ofKind('VirtualService')) {
+      for (const { ref, i } of gatewayRefs(vs)) {
+        const { namespace, name } = parseGatewayRef(ref, vs.namespace);
+        if (findGateway(index, namespace, name)) continue;
+        report({
+          at: vs,
+          path: ['spec', 'gateways', i],
+          message: `spec.gateways[${i}]: no Gateway ${namespace}/${name} in the workspace (it may exist in the cluster). Use 'mesh', '<name>' for a Gateway in ${vs.namespace}, or '<namespace>/<name>'.`,
+          istioCode: 'IST0101',
+        });
+      }
+    }
+  },
+};
+
+export const hostNotInGateway: CrossRule = {
+  code: 'xref-vs-host-not-in-gateway',
+  severity: 'warning',
+  summary: 'A VirtualService host is served by none of the servers of the Gateways it is bound to.',
+  source: 'istioctl analyze: virtualservice/gateways.go (IST0132 VirtualServiceHostNotFoundInGateway)',
+  check({ index, report }) {
+    for (const vs of index.ofKind('VirtualService')) {
+      const gateways = gatewayRefs(vs)
+        .map(({ ref }) => parseGatewayRef(ref, vs.namespace))
+        .map(({ namespace, name }) => findGateway(index, namespace, name))
+        .filter((g): g is IndexedResource => g !== undefined);
+      if (gateways.length === 0) continue;
+      stringsAt(vs.resource.spec.hosts).forEach((host, i) => {
+        const served = gateways.some((gw) => serverHosts(gw).some((sh) => serverHostAdmits(sh, gw.namespace, vs.namespace, host)));
+        if (served) return;
+        const names = gateways.map((g) => `${g.namespace}/${g.resource.name}`).join(', ');
+        report({
+          at: vs,
+          path: ['spec', 'hosts', i],
+          message: `spec.hosts[${i}] '${host}' is not served by any server of ${names}: requests for it are not routed. Add the host to a server's hosts (as '${host}' or '${vs.namespace}/${host}'), or fix the host.`,
+          istioCode: 'IST0132',
+          related: gateways.map((g) => ({ at: g, path: ['spec', 'servers'], target: 'key' as const, message: `servers of Gateway ${g.namespace}/${g.resource.name}` })),
+        });
+      });
+    }
+  },
+};

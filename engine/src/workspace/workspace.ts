@@ -1,0 +1,79 @@
+import type { Finding } from '../diagnostics';
+import { compareFindings } from '../diagnostics';
+import { AnalysisCache } from '../model/analysisCache';
+import { FileModel } from '../model/fileModel';
+import { DEFAULT_SETTINGS, type EngineSettings } from '../rules/rule';
+import { CrossChecker } from './crossCheck';
+import { WorkspaceIndex } from './index';
+import { CROSS_RULES } from './rules';
+
+/**
+ * A set of YAML files seen together: the editor's workspace (open documents over files on
+ * disk) or the paths given to the CLI. Per-document findings come from each FileModel;
+ * cross-resource findings from the index of every file.
+ */
+export class Workspace {
+  private cache = new AnalysisCache();
+  private readonly models = new Map<string, FileModel>();
+  private index: WorkspaceIndex;
+  private readonly cross: CrossChecker;
+
+  constructor(private settings: EngineSettings = DEFAULT_SETTINGS) {
+    this.index = new WorkspaceIndex(settings);
+    this.cross = new CrossChecker(CROSS_RULES, settings);
+  }
+
+  /** Analyses a file's new text; returns its model. */
+  update(file: string, text: string): FileModel {
+    let model = this.models.get(file);
+    if (!model) {
+      model = new FileModel(this.cache, this.settings);
+      this.models.set(file, model);
+    }
+    model.update(text);
+    this.index.setFile(file, model);
+    return model;
+  }
+
+  model(file: string): FileModel | undefined {
+    return this.models.get(file);
+  }
+
+  remove(file: string): void {
+    this.models.delete(file);
+    this.index.removeFile(file);
+  }
+
+  files(): string[] {
+    return [...this.models.keys()];
+  }
+
+  get resources(): WorkspaceIndex {
+    return this.index;
+  }
+
+  /** Cross-resource findings of every file (cached by index version). */
+  crossFindings(): Map<string, Finding[]> {
+    return this.cross.findingsByFile(this.index);
+  }
+
+  /** Everything to report for one file: its documents' findings, then cross-resource ones. */
+  findings(file: string): Finding[] {
+    const model = this.models.get(file);
+    if (!model) return [];
+    const own = model.findings();
+    if (!model.isIstioFile) return own;
+    const cross = this.crossFindings().get(file) ?? [];
+    return cross.length ? [...own, ...cross].sort(compareFindings) : own;
+  }
+
+  reconfigure(settings: EngineSettings): void {
+    this.settings = settings;
+    this.cache = new AnalysisCache();
+    const texts = [...this.models].map(([file, m]) => [file, m.documents.map((d) => d.segment.text).join('')] as const);
+    this.models.clear();
+    this.index = new WorkspaceIndex(settings);
+    this.cross.reconfigure(settings);
+    for (const [file, text] of texts) this.update(file, text);
+  }
+}
