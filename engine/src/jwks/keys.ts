@@ -1,0 +1,206 @@
+/**
+ * JWK Set analysis: the synchronous structural checks (usable for inline jwks in the per-document
+ * pipeline) and the asynchronous import with jose (for remote sets and JWT verification).
+ */
+import { createPublicKey, type JsonWebKey as NodeJsonWebKey } from 'node:crypto';
+import { importJWK, type CryptoKey, type JWK } from 'jose';
+import type { JwksCode } from './codes';
+
+/** What hover shows about one key. */
+export interface KeySummary {
+  index: number;
+  kid?: string;
+  kty?: string;
+  alg?: string;
+  use?: string;
+  crv?: string;
+}
+
+/** A problem found in a key set; `index` is the key's position in `keys` when it concerns one key. */
+export interface KeySetProblem {
+  code: JwksCode;
+  message: string;
+  index?: number;
+  /** The member the problem is about (e.g. 'kid', 'd', 'alg'), for precise ranges. */
+  member?: string;
+}
+
+export interface KeySetAnalysis {
+  /** The parsed set, or undefined when the text is not JSON / not a JWK Set. */
+  jwks?: { keys: JWK[] };
+  summaries: KeySummary[];
+  /** Indexes of keys that passed every structural check. */
+  usable: number[];
+  problems: KeySetProblem[];
+}
+
+export interface ImportedKey {
+  index: number;
+  kid?: string;
+  /** The algorithm the key was imported for (its own alg, or the kty/crv default). */
+  alg: string;
+  key: CryptoKey | Uint8Array;
+  jwk: JWK;
+}
+
+const PRIVATE_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  RSA: ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'],
+  EC: ['d'],
+  OKP: ['d'],
+  oct: ['k'],
+};
+
+const EC_ALG_CURVE: Readonly<Record<string, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
+const DEFAULT_EC_ALG: Readonly<Record<string, string>> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
+
+/** The JWS algorithms each key type can verify (RFC 7518, RFC 8037). */
+function algFitsKey(alg: string, jwk: JWK): string | undefined {
+  if (/^(RS|PS)(256|384|512)$/.test(alg)) return jwk.kty === 'RSA' ? undefined : `alg ${alg} needs kty RSA, not ${jwk.kty}`;
+  if (alg in EC_ALG_CURVE) {
+    if (jwk.kty !== 'EC') return `alg ${alg} needs kty EC, not ${jwk.kty}`;
+    return jwk.crv === EC_ALG_CURVE[alg] ? undefined : `alg ${alg} needs crv ${EC_ALG_CURVE[alg]}, not ${jwk.crv}`;
+  }
+  if (alg === 'EdDSA' || alg === 'Ed25519') return jwk.kty === 'OKP' && jwk.crv === 'Ed25519' ? undefined : `alg ${alg} needs kty OKP with crv Ed25519`;
+  if (/^HS(256|384|512)$/.test(alg)) return jwk.kty === 'oct' ? undefined : `alg ${alg} needs kty oct, not ${jwk.kty}`;
+  return `alg ${alg} is not a JWS signature algorithm Envoy supports (RS*, PS*, ES256/384/512, EdDSA, HS*)`;
+}
+
+/** The algorithm to import a key for when it has no alg member. */
+export function defaultAlg(jwk: JWK): string | undefined {
+  if (jwk.alg) return jwk.alg;
+  if (jwk.kty === 'RSA') return 'RS256';
+  if (jwk.kty === 'EC') return DEFAULT_EC_ALG[jwk.crv ?? ''];
+  if (jwk.kty === 'OKP') return jwk.crv === 'Ed25519' ? 'EdDSA' : undefined;
+  if (jwk.kty === 'oct') return 'HS256';
+  return undefined;
+}
+
+/** The key without private members (what verification needs). */
+export function publicPart(jwk: JWK): JWK {
+  const priv = new Set(PRIVATE_MEMBERS[jwk.kty ?? ''] ?? []);
+  if (jwk.kty === 'oct') return { ...jwk };
+  return Object.fromEntries(Object.entries(jwk).filter(([k]) => !priv.has(k))) as JWK;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function summarize(index: number, key: Record<string, unknown>): KeySummary {
+  const str = (k: string): string | undefined => (typeof key[k] === 'string' ? (key[k] as string) : undefined);
+  return { index, kid: str('kid'), kty: str('kty'), alg: str('alg'), use: str('use'), crv: str('crv') };
+}
+
+/** Why a key cannot verify JWTs, or undefined. Checks structure and lets Node parse the material. */
+function unusableReason(jwk: JWK): { reason: string; member?: string } | undefined {
+  if (typeof jwk.kty !== 'string') return { reason: 'it has no kty member', member: undefined };
+  if (!(jwk.kty in PRIVATE_MEMBERS)) return { reason: `kty ${JSON.stringify(jwk.kty)} is not RSA, EC, OKP or oct`, member: 'kty' };
+  if (jwk.use !== undefined && jwk.use !== 'sig') return { reason: `use is ${JSON.stringify(jwk.use)}; only "sig" keys verify signatures`, member: 'use' };
+  if (Array.isArray(jwk.key_ops) && !jwk.key_ops.includes('verify')) return { reason: `key_ops ${JSON.stringify(jwk.key_ops)} does not include "verify"`, member: 'key_ops' };
+  if (jwk.alg !== undefined) {
+    const bad = typeof jwk.alg === 'string' ? algFitsKey(jwk.alg, jwk) : 'alg is not a string';
+    if (bad) return { reason: bad, member: 'alg' };
+  }
+  if (jwk.kty === 'oct') return typeof jwk.k === 'string' && jwk.k !== '' ? undefined : { reason: 'kty oct without a k member' };
+  try {
+    createPublicKey({ key: publicPart(jwk) as NodeJsonWebKey, format: 'jwk' });
+  } catch (err) {
+    return { reason: `its key material is invalid (${(err as Error).message})` };
+  }
+  return undefined;
+}
+
+function kidLabel(s: KeySummary): string {
+  return s.kid !== undefined ? `key ${s.index} (kid ${JSON.stringify(s.kid)})` : `key ${s.index}`;
+}
+
+/** Structural analysis of a JWK Set given as text. Synchronous and pure. */
+export function analyzeJwksText(text: string): KeySetAnalysis & { notJson?: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    return { summaries: [], usable: [], problems: [], notJson: (err as Error).message };
+  }
+  return analyzeJwks(data);
+}
+
+/** Structural analysis of parsed JSON that should be a JWK Set. */
+export function analyzeJwks(data: unknown): KeySetAnalysis {
+  const problems: KeySetProblem[] = [];
+  if (!isRecord(data) || !('keys' in data)) {
+    const what = isRecord(data) ? (typeof data.kty === 'string' ? 'a single JWK' : 'an object without a "keys" member') : Array.isArray(data) ? 'an array' : `a ${data === null ? 'null' : typeof data}`;
+    problems.push({ code: 'jwks-not-key-set', message: `it is ${what}, not a JWK Set {"keys": [...]}` });
+    return { summaries: [], usable: [], problems };
+  }
+  if (!Array.isArray(data.keys)) {
+    problems.push({ code: 'jwks-not-key-set', message: '"keys" is not an array', member: 'keys' });
+    return { summaries: [], usable: [], problems };
+  }
+  const summaries: KeySummary[] = [];
+  const usable: number[] = [];
+  const reasons: string[] = [];
+  const byKid = new Map<string, number[]>();
+  data.keys.forEach((raw: unknown, index: number) => {
+    if (!isRecord(raw)) {
+      summaries.push({ index });
+      reasons.push(`key ${index} is not an object`);
+      problems.push({ code: 'jwks-key-unusable', message: `key ${index} is not an object`, index });
+      return;
+    }
+    const jwk = raw as JWK;
+    const s = summarize(index, raw);
+    summaries.push(s);
+    if (s.kid !== undefined) byKid.set(s.kid, [...(byKid.get(s.kid) ?? []), index]);
+    const priv = (PRIVATE_MEMBERS[s.kty ?? ''] ?? []).filter((m) => m in raw);
+    if (priv.length > 0) {
+      const secret = s.kty === 'oct' ? 'a shared secret (k): anyone who reads it can sign tokens' : `private key material (${priv.join(', ')})`;
+      problems.push({ code: 'jwks-private-key', message: `${kidLabel(s)} contains ${secret}; publish only public keys`, index, member: priv[0] });
+    }
+    const bad = unusableReason(jwk);
+    if (bad) {
+      reasons.push(`${kidLabel(s)}: ${bad.reason}`);
+      problems.push({ code: 'jwks-key-unusable', message: `${kidLabel(s)} cannot verify JWTs: ${bad.reason}`, index, member: bad.member });
+    } else {
+      usable.push(index);
+    }
+  });
+  for (const [kid, indexes] of byKid) {
+    if (indexes.length < 2) continue;
+    for (const index of indexes.slice(1)) {
+      problems.push({ code: 'jwks-duplicate-kid', message: `kid ${JSON.stringify(kid)} is used by keys ${indexes.join(', ')}; each key needs a unique kid`, index, member: 'kid' });
+    }
+  }
+  if (usable.length === 0) {
+    const why = data.keys.length === 0 ? 'the "keys" array is empty' : reasons.join('; ');
+    problems.push({ code: 'jwks-no-usable-keys', message: `no key can verify JWTs, so every request with a token is rejected: ${why}` });
+  }
+  return { jwks: data as { keys: JWK[] }, summaries, usable, problems };
+}
+
+/**
+ * Imports every structurally usable key with jose (public members only). Keys jose refuses are
+ * reported as jwks-key-unusable (and jwks-no-usable-keys when none is left).
+ */
+export async function importKeySet(analysis: KeySetAnalysis): Promise<{ keys: ImportedKey[]; problems: KeySetProblem[] }> {
+  const keys: ImportedKey[] = [];
+  const problems: KeySetProblem[] = [];
+  const reasons: string[] = [];
+  for (const index of analysis.usable) {
+    const jwk = publicPart(analysis.jwks!.keys[index]);
+    const s = analysis.summaries[index];
+    const alg = defaultAlg(jwk);
+    try {
+      if (!alg) throw new Error(`no algorithm fits kty ${jwk.kty} crv ${jwk.crv}`);
+      keys.push({ index, kid: s.kid, alg, key: await importJWK(jwk, alg), jwk });
+    } catch (err) {
+      const reason = `jose cannot import it (${(err as Error).message})`;
+      reasons.push(`${kidLabel(s)}: ${reason}`);
+      problems.push({ code: 'jwks-key-unusable', message: `${kidLabel(s)} cannot verify JWTs: ${reason}`, index });
+    }
+  }
+  if (keys.length === 0 && analysis.usable.length > 0) {
+    problems.push({ code: 'jwks-no-usable-keys', message: `no key can verify JWTs, so every request with a token is rejected: ${reasons.join('; ')}` });
+  }
+  return { keys, problems };
+}
