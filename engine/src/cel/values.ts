@@ -1,0 +1,42 @@
+/**
+ * Conversions between plain YAML/JSON data and @bufbuild/cel values.
+ *
+ * In: integral numbers become CEL int (bigint), like the API server decoding
+ * `80` as int64; other numbers become double; objects become maps; arrays lists.
+ * Out: lists become arrays, maps become Map, ints stay bigint (so int and
+ * double remain distinguishable), anything else (durations, URLs) is returned
+ * as the library's value.
+ */
+import { isCelList, isCelMap, isCelUint, type CelInput, type CelValue } from '@bufbuild/cel';
+
+/** Integral and inside int64, as Go's JSON decoding into int64 requires (else float64). */
+function isInt64(n: number): boolean {
+  return Number.isInteger(n) && n >= -(2 ** 63) && n < 2 ** 63;
+}
+
+export function toCelInput(value: unknown): CelInput {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'boolean':
+    case 'string':
+    case 'bigint':
+      return value;
+    case 'number':
+      return isInt64(value) ? BigInt(value) : value;
+    case 'object':
+      if (Array.isArray(value)) return value.map(toCelInput);
+      if (value instanceof Map) {
+        return new Map([...value].map(([k, v]) => [toCelInput(k), toCelInput(v)])) as CelInput;
+      }
+      return new Map(Object.entries(value).map(([k, v]) => [k, toCelInput(v)])) as CelInput;
+    default:
+      throw new TypeError(`cannot pass a ${typeof value} to CEL`);
+  }
+}
+
+export function fromCelValue(value: CelValue): unknown {
+  if (isCelList(value)) return [...value].map(fromCelValue);
+  if (isCelMap(value)) return new Map([...value].map(([k, v]) => [fromCelValue(k), fromCelValue(v)]));
+  if (isCelUint(value)) return value.value;
+  return value;
+}
