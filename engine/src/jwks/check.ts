@@ -132,7 +132,7 @@ function isHttpUrl(s: string): boolean {
 
 function describeTarget(rule: JwtRuleRef, result: JwksResult): string {
   if (result.source === 'jwksUri') return `jwksUri ${result.url ?? rule.jwksUri?.value}`;
-  const via = result.failure?.stage === 'discovery' || !result.url ? `OIDC discovery ${result.discovery?.url ?? ''}`.trim() : `jwks_uri ${result.url} (from OIDC discovery)`;
+  const via = result.failure?.stage === 'discovery' || !result.url ? `OIDC discovery ${result.failure?.url ?? result.discovery?.url ?? ''}`.trim() : `jwks_uri ${result.url} (from OIDC discovery)`;
   return `issuer ${JSON.stringify(rule.issuer?.value)}: ${via}`;
 }
 

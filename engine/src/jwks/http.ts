@@ -340,7 +340,8 @@ export async function fetchUrl(rawUrl: string, opts: FetchOptions = {}): Promise
         continue;
       }
       if (!h.body) {
-        return fail(new Failure('jwks-http-status', `${current.href} answered HTTP ${h.status}${http.STATUS_CODES[h.status] ? ` ${http.STATUS_CODES[h.status]}` : ''}; istiod accepts only 2xx`, h.status));
+        const where = current.href === url ? 'the server' : `${current.href} (after redirects)`;
+        return fail(new Failure('jwks-http-status', `${where} answered HTTP ${h.status}${http.STATUS_CODES[h.status] ? ` ${http.STATUS_CODES[h.status]}` : ''}; istiod accepts only 2xx`, h.status));
       }
       return { ok: true, url, finalUrl: current.href, status: h.status, body: h.body, contentType: h.contentType, latencyMs: Date.now() - started, redirects, proxy: proxyLabel(proxy) };
     }
