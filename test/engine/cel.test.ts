@@ -502,3 +502,109 @@ describe('oldSelf', () => {
     assert.equal(value(evaluateRule('self == oldSelf', 1, { oldSelf: 2 })), false);
   });
 });
+
+describe('ip() and cidr() (Kubernetes IP/CIDR library)', () => {
+  it('isIP follows netip.ParseAddr and rejects zones and IPv4-mapped IPv6', () => {
+    truthTable('isIP(self)', [
+      ['10.0.0.1', true],
+      ['255.255.255.255', true],
+      ['::', true],
+      ['::1', true],
+      ['2001:db8::1', true],
+      ['2001:DB8:0:0:0:0:0:1', true],
+      ['::1.2.3.4', true],
+      ['01.2.3.4', false],
+      ['1.2.3', false],
+      ['1.2.3.256', false],
+      ['1::2::3', false],
+      ['1:2:3:4:5:6:7:8:9', false],
+      ['12345::1', false],
+      ['fe80::1%eth0', false],
+      ['::ffff:1.2.3.4', false],
+      ['', false],
+      ['10.0.0.0/8', false],
+    ]);
+  });
+
+  it('string(ip) is the RFC 5952 canonical form, and equality is by address', () => {
+    const str = (s: string) => value(evaluateRule('string(ip(self))', s));
+    assert.equal(str('2001:DB8:0:0:1:0:0:1'), '2001:db8::1:0:0:1');
+    assert.equal(str('1:0:0:2:0:0:0:3'), '1:0:0:2::3');
+    assert.equal(str('0:0:0:0:0:0:0:0'), '::');
+    assert.equal(str('1:2:3:4:5:6:7:0'), '1:2:3:4:5:6:7:0');
+    assert.equal(str('::1.2.3.4'), '::102:304');
+    truthTable('ip(self) == ip("::1")', [
+      ['0:0::1', true],
+      ['::2', false],
+    ]);
+    truthTable('ip.isCanonical(self)', [
+      ['2001:db8::1', true],
+      ['2001:DB8::1', false],
+      ['2001:db8:0::1', false],
+      ['10.0.0.1', true],
+    ]);
+    assert.match(failure(evaluateRule('ip(self)', 'not-an-ip')), /parse error/);
+  });
+
+  it('classifies addresses like Go', () => {
+    const yes = (method: string, s: string) => value(evaluateRule(`ip(self).${method}()`, s));
+    assert.equal(yes('family', '10.0.0.1'), 4n);
+    assert.equal(yes('family', '::1'), 6n);
+    assert.equal(yes('isUnspecified', '0.0.0.0'), true);
+    assert.equal(yes('isUnspecified', '::'), true);
+    assert.equal(yes('isLoopback', '127.0.0.2'), true);
+    assert.equal(yes('isLoopback', '::1'), true);
+    assert.equal(yes('isLoopback', '10.0.0.1'), false);
+    assert.equal(yes('isLinkLocalUnicast', '169.254.1.1'), true);
+    assert.equal(yes('isLinkLocalUnicast', 'fe80::1'), true);
+    assert.equal(yes('isLinkLocalMulticast', '224.0.0.251'), true);
+    assert.equal(yes('isLinkLocalMulticast', 'ff02::1'), true);
+    assert.equal(yes('isLinkLocalMulticast', '224.0.1.1'), false);
+    assert.equal(yes('isGlobalUnicast', '10.0.0.1'), true);
+    assert.equal(yes('isGlobalUnicast', '2001:db8::1'), true);
+    assert.equal(yes('isGlobalUnicast', '255.255.255.255'), false);
+    assert.equal(yes('isGlobalUnicast', '239.1.1.1'), false);
+  });
+
+  it('isCIDR follows netip.ParsePrefix', () => {
+    truthTable('isCIDR(self)', [
+      ['10.0.0.0/8', true],
+      ['10.1.2.3/8', true],
+      ['10.0.0.0/32', true],
+      ['2001:db8::/32', true],
+      ['::/0', true],
+      ['10.0.0.0/33', false],
+      ['10.0.0.0/08', false],
+      ['10.0.0.0/+8', false],
+      ['10.0.0.0', false],
+      ['fe80::%eth0/64', false],
+      ['::ffff:10.0.0.0/104', false],
+    ]);
+  });
+
+  it('cidr methods', () => {
+    const eq = (rule: string, self: string, expected: unknown) => assert.equal(value(evaluateRule(rule, self)), expected);
+    eq('cidr(self).containsIP("10.1.2.3")', '10.0.0.0/8', true);
+    eq('cidr(self).containsIP(ip("11.0.0.1"))', '10.0.0.0/8', false);
+    eq('cidr(self).containsIP("::1")', '10.0.0.0/8', false);
+    eq('cidr(self).containsCIDR("10.1.0.0/16")', '10.0.0.0/8', true);
+    eq('cidr(self).containsCIDR(cidr("10.0.0.0/8"))', '10.0.0.0/8', true);
+    eq('cidr(self).containsCIDR("10.0.0.0/7")', '10.0.0.0/8', false);
+    eq('string(cidr(self).masked())', '10.1.2.3/8', '10.0.0.0/8');
+    eq('string(cidr(self).ip())', '10.1.2.3/8', '10.1.2.3');
+    eq('cidr(self).prefixLength()', '2001:db8::/32', 32n);
+    eq('string(cidr(self))', '2001:DB8::/32', '2001:db8::/32');
+  });
+});
+
+describe('result values', () => {
+  it('converts non-boolean results to plain values', () => {
+    assert.equal(value(evaluateRule('duration(self)', '3723.5s')), '1h2m3.5s');
+    assert.equal(value(evaluateRule('duration(self)', '1500us')), '1.5ms');
+    assert.equal(value(evaluateRule('duration(self)', '0s')), '0s');
+    assert.equal(value(evaluateRule('url(self)', 'https://a/b')), 'https://a/b');
+    assert.equal(value(evaluateRule('ip(self)', '0:0::1')), '::1');
+    assert.equal(value(evaluateRule('type(self)', 'x')), 'string');
+    assert.deepEqual(value(evaluateRule('self', { a: [1, 'b'] })), new Map([['a', [1n, 'b']]]));
+  });
+});

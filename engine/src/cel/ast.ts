@@ -15,7 +15,12 @@ export interface FreeNames {
 
 const OPERATOR = /^[_@!]/;
 
-export function freeNames(root: Expr): FreeNames {
+/**
+ * `isQualifiedFunction(name)` tells whether a dotted name such as
+ * `ip.isCanonical` names a function, so that `ip.isCanonical(x)` counts as a
+ * call to it rather than a method call on a variable `ip`.
+ */
+export function freeNames(root: Expr, isQualifiedFunction: (name: string) => boolean): FreeNames {
   const variables = new Set<string>();
   const functions = new Set<string>();
   const visit = (e: Expr | undefined, bound: ReadonlySet<string>): void => {
@@ -28,11 +33,21 @@ export function freeNames(root: Expr): FreeNames {
       case 'selectExpr':
         visit(k.value.operand, bound);
         return;
-      case 'callExpr':
+      case 'callExpr': {
+        const target = k.value.target?.exprKind;
+        if (target?.case === 'identExpr' && !bound.has(target.value.name)) {
+          const qualified = `${target.value.name}.${k.value.function}`;
+          if (isQualifiedFunction(qualified)) {
+            functions.add(qualified);
+            for (const a of k.value.args) visit(a, bound);
+            return;
+          }
+        }
         if (!OPERATOR.test(k.value.function)) functions.add(k.value.function);
         visit(k.value.target, bound);
         for (const a of k.value.args) visit(a, bound);
         return;
+      }
       case 'listExpr':
         for (const el of k.value.elements) visit(el, bound);
         return;

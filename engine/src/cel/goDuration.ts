@@ -111,3 +111,26 @@ export function parseGoDuration(orig: string): DurationParse {
   if (total > INT64_MAX) return invalid(orig);
   return { ok: true, nanos: total };
 }
+
+/** `whole` plus a fraction of `digits` decimals with trailing zeros dropped ("1.5", "2"). */
+function decimal(value: bigint, digits: number): string {
+  const scale = 10n ** BigInt(digits);
+  const fraction = (value % scale).toString().padStart(digits, '0').replace(/0+$/, '');
+  return `${value / scale}${fraction === '' ? '' : `.${fraction}`}`;
+}
+
+/** Go's Duration.String(): "1h2m3.5s", "300ms", "1.5µs", "0s". */
+export function formatGoDuration(nanos: bigint): string {
+  const sign = nanos < 0n ? '-' : '';
+  const n = nanos < 0n ? -nanos : nanos;
+  if (n === 0n) return '0s';
+  if (n < 1_000n) return `${sign}${n}ns`;
+  if (n < 1_000_000n) return `${sign}${decimal(n, 3)}\u00b5s`;
+  if (n < 1_000_000_000n) return `${sign}${decimal(n, 6)}ms`;
+  const hours = n / 3_600_000_000_000n;
+  const minutes = (n / 60_000_000_000n) % 60n;
+  const seconds = `${decimal(n % 60_000_000_000n, 9)}s`;
+  if (hours > 0n) return `${sign}${hours}h${minutes}m${seconds}`;
+  if (minutes > 0n) return `${sign}${minutes}m${seconds}`;
+  return `${sign}${seconds}`;
+}

@@ -44,6 +44,10 @@ const kubernetesEnv: CelEnv = celEnv({
   re2: { compile: compileRe2 },
 });
 
+function isFunction(name: string): boolean {
+  return kubernetesEnv.funcs.find(name) !== undefined;
+}
+
 type Program = (bindings: Record<string, CelInput>) => unknown;
 
 interface CompiledRule {
@@ -64,12 +68,12 @@ function compile(rule: string): Compiled {
   } catch (e) {
     return { ok: false, error: `syntax error: ${messageOf(e)}` };
   }
-  const names = freeNames(parsed.expr);
+  const names = freeNames(parsed.expr, isFunction);
   const unknownVariable = names.variables.find((v) => !isDeclared(v));
   if (unknownVariable !== undefined) {
     return { ok: false, error: `undeclared reference to '${unknownVariable}'` };
   }
-  const unknownFunction = names.functions.find((f) => kubernetesEnv.funcs.find(f) === undefined);
+  const unknownFunction = names.functions.find((f) => !isFunction(f));
   if (unknownFunction !== undefined) {
     return { ok: false, error: `undeclared reference to function '${unknownFunction}'` };
   }

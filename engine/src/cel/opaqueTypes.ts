@@ -50,6 +50,11 @@ export const URL_TYPE = opaqueType('kubernetes.URL');
 export const IP_TYPE = opaqueType('net.IP');
 export const CIDR_TYPE = opaqueType('net.CIDR');
 
+/** Whether a ReflectMessage is one of the opaque types above. */
+export function isOpaque(value: { desc: DescMessage }): boolean {
+  return value.desc.file.proto.name.startsWith('istio_sec_cel_');
+}
+
 /** The text inside an opaque value (the `this` of a method, a ReflectMessage). */
 export function opaqueText(value: unknown): string {
   const message = (value as { message?: { text?: unknown } }).message;

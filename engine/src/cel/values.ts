@@ -1,13 +1,19 @@
 /**
  * Conversions between plain YAML/JSON data and @bufbuild/cel values.
  *
- * In: integral numbers become CEL int (bigint), like the API server decoding
- * `80` as int64; other numbers become double; objects become maps; arrays lists.
+ * In: integral numbers inside int64 become CEL int (bigint), like the API
+ * server decoding `80` as int64; other numbers become double; objects become
+ * maps; arrays lists. A null value stays a present key (`has()` is true), as
+ * on `nullable: true` fields; pruning nulls from non-nullable fields is the
+ * schema layer's job, done before CEL runs.
  * Out: lists become arrays, maps become Map, ints stay bigint (so int and
- * double remain distinguishable), anything else (durations, URLs) is returned
- * as the library's value.
+ * double remain distinguishable), durations become Go duration strings
+ * ("1h0m0s"), URL/IP/CIDR values their text, types their name.
  */
-import { isCelList, isCelMap, isCelUint, type CelInput, type CelValue } from '@bufbuild/cel';
+import { isCelList, isCelMap, isCelType, isCelUint, type CelInput, type CelValue } from '@bufbuild/cel';
+import { isReflectMessage } from '@bufbuild/protobuf/reflect';
+import { formatGoDuration } from './goDuration';
+import { isOpaque, opaqueText } from './opaqueTypes';
 
 /** Integral and inside int64, as Go's JSON decoding into int64 requires (else float64). */
 function isInt64(n: number): boolean {
@@ -34,9 +40,18 @@ export function toCelInput(value: unknown): CelInput {
   }
 }
 
+function durationNanos(message: { seconds?: unknown; nanos?: unknown }): bigint {
+  return BigInt(message.seconds as bigint) * 1_000_000_000n + BigInt(message.nanos as number);
+}
+
 export function fromCelValue(value: CelValue): unknown {
   if (isCelList(value)) return [...value].map(fromCelValue);
   if (isCelMap(value)) return new Map([...value].map(([k, v]) => [fromCelValue(k), fromCelValue(v)]));
   if (isCelUint(value)) return value.value;
+  if (isCelType(value)) return value.name;
+  if (isReflectMessage(value)) {
+    if (isOpaque(value)) return opaqueText(value);
+    if (value.desc.typeName === 'google.protobuf.Duration') return formatGoDuration(durationNanos(value.message));
+  }
   return value;
 }
