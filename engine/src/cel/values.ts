@@ -12,6 +12,7 @@
  */
 import { isCelList, isCelMap, isCelType, isCelUint, type CelInput, type CelValue } from '@bufbuild/cel';
 import { isReflectMessage } from '@bufbuild/protobuf/reflect';
+import { DurationSchema, type Duration } from '@bufbuild/protobuf/wkt';
 import { formatGoDuration } from './goDuration';
 import { isOpaque, opaqueText } from './opaqueTypes';
 
@@ -40,8 +41,8 @@ export function toCelInput(value: unknown): CelInput {
   }
 }
 
-function durationNanos(message: { seconds?: unknown; nanos?: unknown }): bigint {
-  return BigInt(message.seconds as bigint) * 1_000_000_000n + BigInt(message.nanos as number);
+function durationNanos(d: Duration): bigint {
+  return d.seconds * 1_000_000_000n + BigInt(d.nanos);
 }
 
 export function fromCelValue(value: CelValue): unknown {
@@ -49,9 +50,7 @@ export function fromCelValue(value: CelValue): unknown {
   if (isCelMap(value)) return new Map([...value].map(([k, v]) => [fromCelValue(k), fromCelValue(v)]));
   if (isCelUint(value)) return value.value;
   if (isCelType(value)) return value.name;
-  if (isReflectMessage(value)) {
-    if (isOpaque(value)) return opaqueText(value);
-    if (value.desc.typeName === 'google.protobuf.Duration') return formatGoDuration(durationNanos(value.message));
-  }
+  if (isReflectMessage(value, DurationSchema)) return formatGoDuration(durationNanos(value.message as Duration));
+  if (isReflectMessage(value) && isOpaque(value)) return opaqueText(value);
   return value;
 }
