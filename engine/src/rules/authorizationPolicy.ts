@@ -471,7 +471,7 @@ export const authorizationPolicyRules = defineRules([
     },
   },
   {
-    code: 'authz-source-missing',
+    code: 'authz-source-or-operation-missing',
     severity: 'error',
     kinds: KIND,
     summary: 'A `from` entry without `source`, or a `to` entry without `operation`.',
@@ -494,7 +494,7 @@ export const authorizationPolicyRules = defineRules([
     },
   },
   {
-    code: 'authz-source-empty',
+    code: 'authz-source-or-operation-empty',
     severity: 'error',
     kinds: KIND,
     summary: 'A `source` or `operation` with no field set.',
