@@ -222,8 +222,10 @@ describe('checkJwksReachability findings', () => {
   it('produces no finding for a good set, and hover data', async () => {
     const doc = parsed([{ issuer: 'https://issuer.example', jwksUri: `${http.origin}/jwks` }]);
     const rep = await checkJwksReachability(doc, { ...opts(), compareDiscovery: false });
-    assert.deepEqual(rep.findings.map((f) => f.code), ['jwks-insecure-http']);
+    assert.deepEqual(rep.findings, [], 'an http:// jwksUri is reported by reqauth-jwks-uri-http, not here');
     assert.equal(rep.checks[0].status, 'ok');
+    assert.equal(rep.checks[0].url, `${http.origin}/jwks`);
+    assert.equal(typeof rep.checks[0].latencyMs, 'number');
     assert.deepEqual(rep.checks[0].keys.map((k) => k.kid), ['rsa-1', 'ec-1']);
   });
 
@@ -239,7 +241,7 @@ describe('checkJwksReachability findings', () => {
   it('reports private keys and duplicate kids in a remote set', async () => {
     const doc = parsed([{ issuer: 'i', jwksUri: `${http.origin}/private` }, { issuer: 'j', jwksUri: `${http.origin}/dup` }]);
     const rep = await checkJwksReachability(doc, opts());
-    const codes = rep.findings.map((f) => `${f.range.start.line}:${f.code}:${f.severity}`).filter((c) => !c.includes('insecure'));
+    const codes = rep.findings.map((f) => `${f.range.start.line}:${f.code}:${f.severity}`);
     assert.deepEqual(codes, ['8:jwks-private-key:warning', '10:jwks-duplicate-kid:warning']);
     assert.match(rep.findings.find((f) => f.code === 'jwks-private-key')!.message, /d, p, q, dp, dq, qi/);
   });
@@ -261,9 +263,14 @@ describe('checkJwksReachability findings', () => {
     assert.match(rep.findings[0].message, /kubectl get --raw \/api\/v1\/namespaces\/auth\/services\/https:keys:443\/proxy\/jwks/);
   });
 
-  it('rejects a non-http scheme in jwksUri as an error', async () => {
-    const doc = parsed([{ issuer: 'i', jwksUri: 'ftp://example.com/jwks' }]);
+  it('leaves a non-http jwksUri to the schema, but reports a non-URL issuer it cannot discover', async () => {
+    const doc = parsed([{ issuer: 'i', jwksUri: 'ftp://example.com/jwks' }, { issuer: 'testing@secure.istio.io' }, { issuer: 'ftp://idp.example' }]);
     const rep = await checkJwksReachability(doc, opts());
-    assert.deepEqual(rep.findings.map((f) => [f.code, f.severity]), [['jwks-unsupported-scheme', 'error']]);
+    assert.equal(rep.checks[0].failure?.code, 'jwks-unsupported-scheme');
+    assert.deepEqual(rep.findings.map((f) => [f.range.start.line, f.code, f.severity]), [
+      [9, 'jwks-invalid-url', 'warning'],
+      [10, 'jwks-unsupported-scheme', 'warning'],
+    ]);
+    assert.match(rep.findings[0].message, /issuer "testing@secure.istio.io": OIDC discovery .*not a valid absolute URL/);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkInlineJwks, collectJwtRules, analyzeJwks, importKeySet, isClusterLocalHost, kubectlProxyArgs, discoveryUrlOf, isNoProxy, proxyFor, JWKS_CODES } from '../../engine/src/jwks';
 import type { Finding } from '../../engine/src/diagnostics';
+import { parseDoc } from '../../engine/src/model/parse';
 import { makeKey, parsed, textAt } from '../helpers/jwks';
 
 function inlineFindings(jwks: string): { findings: Finding[]; doc: ReturnType<typeof parsed> } {
@@ -37,20 +38,11 @@ describe('checkInlineJwks', () => {
     assert.deepEqual(findings, []);
   });
 
-  it('reports invalid JSON as an error (the webhook rejects it)', () => {
-    const { findings, doc } = inlineFindings('{"keys": [');
-    assert.deepEqual(findings.map((f) => [f.code, f.severity]), [['jwks-inline-invalid', 'error']]);
-    assert.match(textAt(doc, findings[0].range), /^\|\n/);
-  });
-
-  it('points private key material at the member inside the block scalar', async () => {
+  it('leaves what the webhook rejects, and private keys, to the RequestAuthentication rules', async () => {
     const k = await makeKey('ES256', 'k1');
-    const { findings, doc } = inlineFindings(JSON.stringify({ keys: [k.privateJwk] }, null, 2));
-    const priv = findings.filter((f) => f.code === 'jwks-private-key');
-    assert.equal(priv.length, 1);
-    assert.equal(priv[0].severity, 'warning');
-    assert.match(priv[0].message, /key 0 \(kid "k1"\) contains private key material \(d\)/);
-    assert.match(textAt(doc, priv[0].range), /^"d": "[A-Za-z0-9_-]+"$/);
+    for (const text of ['{"keys": [', '[]', '{"keys": 1}', '{"keys": [{"kid": "nokty"}]}', '{"keys": [{"kty": "XYZ"}]}', '{"keys": ["x"]}', JSON.stringify({ keys: [k.privateJwk] })]) {
+      assert.deepEqual(inlineFindings(text).findings, [], text);
+    }
   });
 
   it('reports duplicate kid on the second key', async () => {
@@ -65,17 +57,19 @@ describe('checkInlineJwks', () => {
   });
 
   it('says why each key is unusable, and that none is left', () => {
-    const jwks = { keys: [{ kty: 'RSA', kid: 'enc', use: 'enc', n: 'AQAB', e: 'AQAB' }, { kty: 'EC', kid: 'bad', crv: 'P-256', x: 'AA', y: 'AA', alg: 'RS256' }, { kid: 'nokty' }, { kty: 'XYZ' }] };
-    const { findings } = inlineFindings(JSON.stringify(jwks, null, 1));
-    const unusable = findings.filter((f) => f.code === 'jwks-key-unusable').map((f) => f.message);
-    assert.equal(unusable.length, 4);
-    assert.match(unusable[0], /use is "enc"/);
-    assert.match(unusable[1], /alg RS256 needs kty RSA, not EC/);
-    assert.match(unusable[2], /no kty/);
-    assert.match(unusable[3], /kty "XYZ" is not RSA, EC, OKP or oct/);
+    const jwks = { keys: [{ kty: 'RSA', kid: 'enc', use: 'enc', n: 'AQAB', e: 'AQAB' }, { kty: 'EC', kid: 'bad', crv: 'P-256', x: 'AA', y: 'AA', alg: 'RS256' }, { kty: 'RSA', kid: 'ops', key_ops: ['encrypt'] }] };
+    const { findings, doc } = inlineFindings(JSON.stringify(jwks, null, 1));
+    const unusable = findings.filter((f) => f.code === 'jwks-key-unusable');
+    assert.deepEqual(unusable.map((f) => f.severity), ['information', 'information', 'information']);
+    assert.match(unusable[0].message, /key 0 \(kid "enc"\) cannot verify JWTs: use is "enc"/);
+    assert.equal(textAt(doc, unusable[0].range), '"use": "enc"');
+    assert.match(unusable[1].message, /alg RS256 needs kty RSA, not EC/);
+    assert.equal(textAt(doc, unusable[1].range), '"alg": "RS256"');
+    assert.match(unusable[2].message, /key_ops \["encrypt"\] does not include "verify"/);
     const none = findings.find((f) => f.code === 'jwks-no-usable-keys');
     assert.equal(none?.severity, 'warning');
-    assert.match(none!.message, /key 0 \(kid "enc"\).*key 1 \(kid "bad"\)/);
+    assert.match(none!.message, /key 0 \(kid "enc"\).*key 1 \(kid "bad"\).*key 2 \(kid "ops"\)/);
+    assert.equal(none!.range.start.line, collectJwtRules(doc)[0].jwks!.range.start.line);
   });
 
   it('reports invalid key material found by Node', () => {
@@ -84,22 +78,41 @@ describe('checkInlineJwks', () => {
     assert.match(f!.message, /key material is invalid/);
   });
 
-  it('reports a single JWK and an empty set', async () => {
+  it('reports a single JWK (jwx accepts it, Envoy needs "keys") and an empty set', async () => {
     const k = await makeKey('EdDSA', 'ed');
-    assert.match(inlineFindings(JSON.stringify(k.publicJwk)).findings[0].message, /a single JWK, not a JWK Set/);
+    const single = inlineFindings(JSON.stringify(k.publicJwk)).findings;
+    assert.deepEqual(single.map((f) => [f.code, f.severity]), [['jwks-not-key-set', 'warning']]);
+    assert.match(single[0].message, /a single JWK, not a JWK Set/);
     const empty = inlineFindings('{"keys": []}').findings;
     assert.deepEqual(empty.map((f) => f.code), ['jwks-no-usable-keys']);
     assert.match(empty[0].message, /"keys" array is empty/);
   });
 
-  it('warns about a published shared secret (kty oct)', () => {
-    const { findings } = inlineFindings('{"keys": [{"kty": "oct", "k": "c2VjcmV0", "kid": "hs"}]}');
-    assert.deepEqual(findings.map((f) => f.code), ['jwks-private-key']);
-    assert.match(findings[0].message, /shared secret/);
+  it('ranges problems in single-line quoted jwks too', async () => {
+    const [a, b] = await Promise.all([makeKey('RS256', 'x'), makeKey('RS256', 'x')]);
+    const text = `apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata: {name: j}\nspec:\n  jwtRules:\n  - issuer: i\n    jwks: '${JSON.stringify({ keys: [a.publicJwk, b.publicJwk] })}'\n`;
+    const doc = parseDoc(text);
+    const out: Finding[] = [];
+    checkInlineJwks(doc, out);
+    assert.deepEqual(out.map((f) => f.code), ['jwks-duplicate-kid']);
+    assert.equal(textAt(doc, out[0].range), '"kid":"x"');
+    assert.equal(doc.lines.offsetAt(out[0].range.start), text.lastIndexOf('"kid":"x"'));
   });
 });
 
 describe('importKeySet', () => {
+  it('flags private and secret material in a set (used for remote sets)', async () => {
+    const k = await makeKey('RS256', 'r');
+    const a = analyzeJwks({ keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'hs' }, k.privateJwk] });
+    const priv = a.problems.filter((p) => p.code === 'jwks-private-key');
+    assert.deepEqual(priv.map((p) => [p.index, p.member]), [[0, 'k'], [1, 'd']]);
+    assert.match(priv[0].message, /shared secret \(k\)/);
+    assert.match(priv[1].message, /\(d, p, q, dp, dq, qi\)/);
+    const imported = await importKeySet(a);
+    assert.deepEqual(imported.keys.map((x) => [x.kid, x.alg]), [['hs', 'HS256'], ['r', 'RS256']]);
+    assert.equal('d' in imported.keys[1].jwk, false, 'only public members are imported');
+  });
+
   it('imports usable keys with jose, defaulting alg from kty/crv', async () => {
     const k = await makeKey('ES256', 'e');
     const { alg: _alg, ...noAlg } = k.publicJwk;

@@ -1,10 +1,10 @@
 /** The RequestAuthentication jwtRules checks: inline jwks (sync) and JWKS/OIDC reachability (async). */
-import type { Finding, Range, Severity } from '../diagnostics';
+import type { Finding, Range } from '../diagnostics';
 import type { Path } from '../model/locate';
 import type { ParsedDoc } from '../model/parse';
 import { JWKS_CODES, type JwksCode } from './codes';
 import { rangeInJsonScalar } from './inlineRange';
-import { analyzeJwksText, type KeySetProblem, type KeySummary } from './keys';
+import { analyzeJwksText, type KeySetAnalysis, type KeySetProblem, type KeySummary } from './keys';
 import { getDiscovery, getJwks, type JwksOptions, type JwksResult } from './resolve';
 
 export interface LocatedString {
@@ -46,8 +46,8 @@ export function collectJwtRules(doc: ParsedDoc): JwtRuleRef[] {
   });
 }
 
-function finding(code: JwksCode, message: string, range: Range, severity: Severity = JWKS_CODES[code].severity): Finding {
-  return { code, severity, message, range };
+function finding(code: JwksCode, message: string, range: Range): Finding {
+  return { code, severity: JWKS_CODES[code].severity, message, range };
 }
 
 /** Ranges a key-set problem inside an inline jwks: the member, else the key, else the whole value. */
@@ -63,8 +63,23 @@ function inlineProblemRange(doc: ParsedDoc, jwks: LocatedString, p: KeySetProble
 }
 
 /**
- * Checks every inline `jwks` of a RequestAuthentication without any I/O: JSON (an error: the
- * webhook rejects it), JWK Set shape, usable keys, private material, duplicate kid.
+ * True when istiod's webhook (jwx jwk.Parse) rejects the inline jwks: not JSON, not an object,
+ * "keys" not an array, a key that is not an object or has no/an unknown kty. The
+ * RequestAuthentication rules report those (reqauth-jwks-invalid), so this module stays silent.
+ */
+function webhookRejects(a: KeySetAnalysis & { notJson?: string }): boolean {
+  return a.notJson !== undefined || a.shape === 'other' || a.summaries.some((k) => !KNOWN_KTY.has(k.kty ?? ''));
+}
+
+const KNOWN_KTY = new Set(['RSA', 'EC', 'OKP', 'oct']);
+
+/** Inline-jwks problems other modules already report (private material: reqauth-jwks-private-key). */
+const REPORTED_BY_RULES: ReadonlySet<JwksCode> = new Set(['jwks-private-key']);
+
+/**
+ * Checks every inline `jwks` of a RequestAuthentication without any I/O, beyond what the
+ * webhook rules report: a single JWK instead of a set (Envoy rejects it), keys that cannot
+ * verify (use, key_ops, alg vs kty/crv, bad material), no usable key, duplicate kid.
  * Register as a document check: `(doc, _settings, out) => checkInlineJwks(doc, out)`.
  */
 export function checkInlineJwks(doc: ParsedDoc, out: Finding[]): void {
@@ -72,11 +87,9 @@ export function checkInlineJwks(doc: ParsedDoc, out: Finding[]): void {
     const jwks = rule.jwks;
     if (!jwks) continue;
     const analysis = analyzeJwksText(jwks.value);
-    if (analysis.notJson !== undefined) {
-      out.push(finding('jwks-inline-invalid', `jwtRules[${rule.index}].jwks is not valid JSON (${analysis.notJson}); it must be a JWK Set {"keys": [...]}`, jwks.range));
-      continue;
-    }
+    if (webhookRejects(analysis)) continue;
     for (const p of analysis.problems) {
+      if (REPORTED_BY_RULES.has(p.code)) continue;
       out.push(finding(p.code, `jwtRules[${rule.index}].jwks: ${p.message}`, inlineProblemRange(doc, jwks, p)));
     }
   }
@@ -144,7 +157,8 @@ function resultFindings(rule: JwtRuleRef, result: JwksResult): Finding[] {
   if (result.hadCredentials) {
     out.push(finding('jwks-url-credentials', `${what}: the URL contains user:password@, which istio-sec stripped and did not send; remove credentials from the manifest`, anchor.range));
   }
-  const urls = [anchor.value, result.url].filter((u): u is string => u !== undefined && /^http:\/\//i.test(u));
+  // A configured http:// jwksUri is reported by the RequestAuthentication rules (reqauth-jwks-uri-http).
+  const urls = result.source === 'discovery' ? [anchor.value, result.url].filter((u): u is string => u !== undefined && /^http:\/\//i.test(u)) : [];
   if (urls.length > 0) {
     out.push(finding('jwks-insecure-http', `${urls[urls.length - 1]} uses http://; the signing keys can be replaced in transit, use https://`, anchor.range));
   }
@@ -152,10 +166,9 @@ function resultFindings(rule: JwtRuleRef, result: JwksResult): Finding[] {
     const how = result.kubectlArgs ? `; check it through the cluster with: kubectl ${result.kubectlArgs.join(' ')}` : '';
     out.push(finding('jwks-cluster-local', `${what}: this host only resolves inside the cluster, so it is checked from the cluster only (not fetched from here)${how}`, anchor.range));
   }
-  if (result.failure) {
-    const severity = result.failure.code === 'jwks-unsupported-scheme' && result.source === 'jwksUri' ? 'error' : undefined;
-    out.push(finding(result.failure.code, `${what}: ${result.failure.message}`, anchor.range, severity));
-  }
+  // A configured jwksUri that is not an http(s) URL is rejected by the CRD (reported by the schema and rules).
+  const schemaCovered = result.source === 'jwksUri' && (result.failure?.code === 'jwks-unsupported-scheme' || result.failure?.code === 'jwks-invalid-url');
+  if (result.failure && !schemaCovered) out.push(finding(result.failure.code, `${what}: ${result.failure.message}`, anchor.range));
   for (const p of result.problems) out.push(finding(p.code, `${what}: ${p.message}`, anchor.range));
   if (result.source === 'discovery' && result.discovery) {
     const m = issuerMismatch(rule, result.discovery.issuer, result.discovery.url);
@@ -187,7 +200,7 @@ async function compareWithDiscovery(rule: JwtRuleRef, opts: JwksOptions): Promis
 
 function inlineCheck(rule: JwtRuleRef, checkedAt: number): JwtRuleCheck {
   const a = analyzeJwksText(rule.jwks!.value);
-  const fatal = a.notJson !== undefined ? { code: 'jwks-inline-invalid' as const, message: a.notJson } : a.problems.find((p) => p.code === 'jwks-not-key-set' || p.code === 'jwks-no-usable-keys');
+  const fatal = a.notJson !== undefined ? { code: 'jwks-not-json' as const, message: a.notJson } : a.problems.find((p) => p.code === 'jwks-not-key-set' || p.code === 'jwks-no-usable-keys');
   return {
     ruleIndex: rule.index,
     issuer: rule.issuer?.value,

@@ -26,6 +26,8 @@ export interface KeySetProblem {
 }
 
 export interface KeySetAnalysis {
+  /** 'set': {"keys": [...]}; 'single-jwk': one JWK object (jwx accepts it, Envoy does not); 'other'. */
+  shape: 'set' | 'single-jwk' | 'other';
   /** The parsed set, or undefined when the text is not JSON / not a JWK Set. */
   jwks?: { keys: JWK[] };
   summaries: KeySummary[];
@@ -120,7 +122,7 @@ export function analyzeJwksText(text: string): KeySetAnalysis & { notJson?: stri
   try {
     data = JSON.parse(text);
   } catch (err) {
-    return { summaries: [], usable: [], problems: [], notJson: (err as Error).message };
+    return { shape: 'other', summaries: [], usable: [], problems: [], notJson: (err as Error).message };
   }
   return analyzeJwks(data);
 }
@@ -131,11 +133,12 @@ export function analyzeJwks(data: unknown): KeySetAnalysis {
   if (!isRecord(data) || !('keys' in data)) {
     const what = isRecord(data) ? (typeof data.kty === 'string' ? 'a single JWK' : 'an object without a "keys" member') : Array.isArray(data) ? 'an array' : `a ${data === null ? 'null' : typeof data}`;
     problems.push({ code: 'jwks-not-key-set', message: `it is ${what}, not a JWK Set {"keys": [...]}` });
-    return { summaries: [], usable: [], problems };
+    const single = isRecord(data) && typeof data.kty === 'string';
+    return { shape: single ? 'single-jwk' : 'other', summaries: single ? [summarize(0, data)] : [], usable: [], problems };
   }
   if (!Array.isArray(data.keys)) {
     problems.push({ code: 'jwks-not-key-set', message: '"keys" is not an array', member: 'keys' });
-    return { summaries: [], usable: [], problems };
+    return { shape: 'other', summaries: [], usable: [], problems };
   }
   const summaries: KeySummary[] = [];
   const usable: number[] = [];
@@ -175,7 +178,7 @@ export function analyzeJwks(data: unknown): KeySetAnalysis {
     const why = data.keys.length === 0 ? 'the "keys" array is empty' : reasons.join('; ');
     problems.push({ code: 'jwks-no-usable-keys', message: `no key can verify JWTs, so every request with a token is rejected: ${why}` });
   }
-  return { jwks: data as { keys: JWK[] }, summaries, usable, problems };
+  return { shape: 'set', jwks: data as { keys: JWK[] }, summaries, usable, problems };
 }
 
 /**
