@@ -32,7 +32,9 @@ export class LspTestClient {
       this.notifications.push({ method, params });
       this.wake();
     });
-    this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
+    this.connection.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) =>
+      p.items.map((item) => (this.settings && item.section && item.section in this.settings ? this.settings[item.section] : this.settings)),
+    );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     proc.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
@@ -41,13 +43,19 @@ export class LspTestClient {
 
   settings: Record<string, unknown> | null = null;
 
-  static async start(opts: { viaCli?: boolean; initializationOptions?: unknown; workspaceFolder?: string } = {}): Promise<LspTestClient> {
-    ensureBuilt();
-    const args = opts.viaCli ? [join(ROOT, 'bin', 'istio-sec.js'), 'lsp', '--stdio'] : [join(ROOT, 'dist', 'server.js'), '--stdio'];
+  /** The initialize result (server capabilities). */
+  capabilities: Record<string, unknown> = {};
+
+  static async start(
+    opts: { viaCli?: boolean; initializationOptions?: unknown; workspaceFolder?: string; serverArgs?: string[]; settings?: Record<string, unknown> } = {},
+  ): Promise<LspTestClient> {
+    if (!opts.serverArgs) ensureBuilt();
+    const args = opts.serverArgs ?? (opts.viaCli ? [join(ROOT, 'bin', 'istio-sec.js'), 'lsp', '--stdio'] : [join(ROOT, 'dist', 'server.js'), '--stdio']);
     const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspTestClient(proc);
+    if (opts.settings) client.settings = opts.settings;
     const folder = opts.workspaceFolder;
-    await client.connection.sendRequest('initialize', {
+    const init = await client.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri: folder ? pathToFileURL(folder).toString() : null,
       workspaceFolders: folder ? [{ uri: pathToFileURL(folder).toString(), name: 'ws' }] : null,
@@ -57,6 +65,7 @@ export class LspTestClient {
       },
       initializationOptions: opts.initializationOptions,
     });
+    client.capabilities = init.capabilities;
     await client.connection.sendNotification('initialized', {});
     return client;
   }

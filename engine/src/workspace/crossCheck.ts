@@ -1,4 +1,4 @@
-import { compareFindings, type Finding, type Fix, type Severity } from '../diagnostics';
+import { compareFindings, type Finding, type Fix, type Range, type Severity } from '../diagnostics';
 import { shiftFinding, shiftRange } from '../diagnostics';
 import type { Path, Target } from '../model/locate';
 import { parseDoc, type ParsedDoc } from '../model/parse';
@@ -42,18 +42,18 @@ interface RawCrossFinding {
   report: CrossReport;
 }
 
-/** Bounded cache of re-parsed documents used to turn paths into ranges. */
-class ReparseCache {
-  private readonly map = new Map<string, ParsedDoc>();
-  constructor(private readonly max = 256) {}
-  get(text: string): ParsedDoc {
-    let d = this.map.get(text);
-    if (!d) {
-      d = parseDoc(text);
-      this.map.set(text, d);
-      if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
-    }
-    return d;
+/** Bounded LRU map (insertion order = recency). */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string, make: () => V): V {
+    let v = this.map.get(key);
+    if (v === undefined) {
+      v = make();
+      if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as string);
+    } else this.map.delete(key);
+    this.map.set(key, v);
+    return v;
   }
 }
 
@@ -65,7 +65,14 @@ class ReparseCache {
 export class CrossChecker {
   private cachedVersion = -1;
   private raw: RawCrossFinding[] = [];
-  private readonly reparse = new ReparseCache();
+  private resolvedRevision = -1;
+  private resolved = new Map<string, Finding[]>();
+  /** Re-parsed documents, to turn paths into ranges (only documents with findings). */
+  private readonly reparse = new Lru<ParsedDoc>(256);
+  /** Document-relative ranges by (document text, path, target): an edit elsewhere re-parses nothing. */
+  private readonly ranges = new Lru<Range>(50_000);
+  /** Document-relative quick fixes by (rule, document text, path). */
+  private readonly fixes = new Lru<Fix[]>(10_000);
 
   constructor(
     private readonly rules: readonly CrossRule[],
@@ -75,9 +82,15 @@ export class CrossChecker {
   reconfigure(settings: EngineSettings): void {
     this.settings = settings;
     this.cachedVersion = -1;
+    this.resolvedRevision = -1;
+  }
+
+  private rangeOf(text: string, path: Path, target: Target): Range {
+    return this.ranges.get(`${target}\u0000${JSON.stringify(path)}\u0000${text}`, () => this.reparse.get(text, () => parseDoc(text)).rangeOf(path, target));
   }
 
   findingsByFile(index: WorkspaceIndex): Map<string, Finding[]> {
+    if (index.revision === this.resolvedRevision && index.version === this.cachedVersion) return this.resolved;
     if (index.version !== this.cachedVersion) {
       this.raw = [];
       for (const rule of this.rules) {
@@ -104,24 +117,24 @@ export class CrossChecker {
       out.set(at.file, list);
     }
     for (const list of out.values()) list.sort(compareFindings);
+    this.resolved = out;
+    this.resolvedRevision = index.revision;
     return out;
   }
 
   private resolve(raw: RawCrossFinding, at: IndexedResource, index: WorkspaceIndex): Finding {
     const r = raw.report;
-    const doc = this.reparse.get(at.text);
     const finding: Finding = {
       code: raw.code,
       severity: raw.severity,
       message: r.message,
-      range: doc.rangeOf(r.path, r.target ?? 'value'),
+      range: this.rangeOf(at.text, r.path, r.target ?? 'value'),
       istioCode: r.istioCode,
-      fixes: r.fixes?.(doc),
+      fixes: r.fixes && this.fixes.get(`${raw.code}\u0000${JSON.stringify(r.path)}\u0000${at.text}`, () => r.fixes!(this.reparse.get(at.text, () => parseDoc(at.text)))),
       related: r.related?.flatMap((rel) => {
         const other = current(index, rel.at);
         if (!other) return [];
-        const odoc = this.reparse.get(other.text);
-        const range = odoc.rangeOf(rel.path, rel.target ?? 'value');
+        const range = this.rangeOf(other.text, rel.path, rel.target ?? 'value');
         return [{ file: other.file, range: shiftRange(range, other.startLine), message: rel.message }];
       }),
     };

@@ -30,15 +30,23 @@ export class WorkspaceIndex {
   private readonly files = new Map<string, IndexedResource[]>();
   private all: IndexedResource[] | undefined;
   private _version = 0;
+  private _revision = 0;
 
   constructor(private settings: Pick<EngineSettings, 'defaultNamespace'>) {}
 
+  /** Changes when any resource changes (content or namespace). */
   get version(): number {
     return this._version;
   }
 
+  /** Changes on every update, positions included. */
+  get revision(): number {
+    return this._revision;
+  }
+
   /** Replaces a file's resources; returns true when they changed. */
   setFile(file: string, model: FileModel): boolean {
+    this._revision++;
     const next: IndexedResource[] = [];
     model.documents.forEach((entry, docIndex) => {
       const resource = entry.analysis.resource;
@@ -71,6 +79,7 @@ export class WorkspaceIndex {
 
   removeFile(file: string): boolean {
     if (!this.files.delete(file)) return false;
+    this._revision++;
     this.all = undefined;
     this._version++;
     return true;
