@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkInlineJwks, collectJwtRules, analyzeJwks, importKeySet, isClusterLocalHost, kubectlProxyArgs, discoveryUrlOf, isNoProxy, proxyFor, JWKS_CODES } from '../../engine/src/jwks';
 import type { Finding } from '../../engine/src/diagnostics';
@@ -159,6 +161,11 @@ describe('URLs and proxies', () => {
   });
 
   it('documents every code with a kebab-case jwks- name', () => {
-    for (const code of Object.keys(JWKS_CODES)) assert.match(code, /^jwks-[a-z]+(-[a-z]+)*$/);
+    const doc = readFileSync(path.resolve(__dirname, '../../docs/diagnostics/jwks.md'), 'utf8');
+    for (const code of Object.keys(JWKS_CODES)) {
+      assert.match(code, /^jwks-[a-z]+(-[a-z]+)*$/);
+      assert.ok(doc.includes(`\n## ${code}\n- **Severity:** ${JWKS_CODES[code as keyof typeof JWKS_CODES].severity}\n`), `docs for ${code}`);
+    }
+    assert.equal(doc.match(/\n## jwks-/g)?.length, Object.keys(JWKS_CODES).length);
   });
 });
