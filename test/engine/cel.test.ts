@@ -466,6 +466,29 @@ describe('standard and strings-extension functions', () => {
     eq('self.charAt(3)', 'caf\u00e9', '\u00e9');
   });
 
+  it('indexes strings by code point and splits/replaces like Go, as cel-go does', () => {
+    const eq = (rule: string, self: unknown, expected: unknown) => assert.deepEqual(value(evaluateRule(rule, self)), expected);
+    const party = 'a\u{1f389}b';
+    eq('size(self)', party, 3n);
+    eq('self.substring(1, 2)', party, '\u{1f389}');
+    eq('self.substring(2)', party, 'b');
+    eq('self.charAt(2)', party, 'b');
+    eq('self.charAt(3)', party, '');
+    eq('self.indexOf("b")', party, 2n);
+    eq('self.indexOf("a", 1)', 'aba', 2n);
+    eq('self.lastIndexOf("a", 1)', 'aba', 0n);
+    eq('self.lastIndexOf("ello", 6)', 'hello mellow', 1n);
+    eq('self.split("")', party, ['a', '\u{1f389}', 'b']);
+    eq('self.split(",", 2)', 'a,b,c', ['a', 'b,c']);
+    eq('self.split(",", 0)', 'a,b,c', []);
+    eq('self.replace("a", "bc", 2)', 'aaaa', 'bcbcaa');
+    eq('self.replace("", "-")', 'ab', '-a-b-');
+    eq('self.trim()', '\u0085 a\u00a0\t', 'a');
+    eq('self.trim()', 'a\ufeff', 'a\ufeff');
+    assert.match(failure(evaluateRule('self.charAt(4)', party)), /index out of range: 4/);
+    assert.match(failure(evaluateRule('self.substring(3, 2)', 'abcd')), /invalid substring range/);
+  });
+
   it('int, double and null from YAML keep their CEL types', () => {
     truthTable('type(self) == int', [
       [80, true],

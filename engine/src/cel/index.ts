@@ -17,6 +17,7 @@ import { ipFunctions } from './ipLibrary';
 import { kubernetesFunctions } from './k8sLibrary';
 import { opaqueRegistry } from './opaqueTypes';
 import { compileRe2 } from './regex';
+import { stringsOverrides } from './stringsLibrary';
 import { freeNames } from './ast';
 import { fromCelValue, toCelInput } from './values';
 
@@ -40,7 +41,7 @@ function isDeclared(name: string): boolean {
 const kubernetesEnv: CelEnv = celEnv({
   registry: opaqueRegistry,
   variables: VARIABLES,
-  funcs: [...strings, ...kubernetesFunctions, ...ipFunctions],
+  funcs: [...strings, ...stringsOverrides, ...kubernetesFunctions, ...ipFunctions],
   re2: { compile: compileRe2 },
 });
 
