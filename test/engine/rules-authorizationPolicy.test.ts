@@ -2,37 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Finding } from '../../engine/src/diagnostics';
-import { FileModel } from '../../engine/src/model/fileModel';
-
-const MINE = /^(authz|reqauth|peerauth|workload)-/;
-const findings = (text: string): Finding[] => { const m = new FileModel(); m.update(text); return m.findings().filter((f) => MINE.test(f.code)); };
-const span = (f: Finding): string => `${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`;
+import { applyFix, doc, expectCode, expectNoError } from '../helpers/securityRules';
 
 /** An AuthorizationPolicy whose spec starts on line 6 (metadata lines go before it). */
-const ap = (spec: string, metadata = ''): string =>
-  `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: p\n  namespace: ns\n${metadata}spec:\n${spec}`;
-
-/** Asserts exactly these findings of `code` (severity and range as line:char-line:char). */
-function expectCode(text: string, code: string, expected: Array<[Finding['severity'], string]>): Finding[] {
-  const got = findings(text).filter((f) => f.code === code);
-  assert.deepEqual(got.map((f) => [f.severity, span(f)]), expected, JSON.stringify(got.map((f) => f.message)));
-  return got;
-}
-
-/** Valid for Istio: none of our codes may say error. */
-function expectNoError(text: string): void {
-  const errors = findings(text).filter((f) => f.severity === 'error');
-  assert.deepEqual(errors.map((f) => `${f.code} ${span(f)} ${f.message}`), []);
-}
-
-/** Applies the first fix of a finding (single-document text). */
-function applyFix(text: string, f: Finding, which = 0): string {
-  const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-  const edits = [...f.fixes![which].edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  return edits.reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
-}
+const ap = (spec: string, metadata = ''): string => doc('security.istio.io/v1', 'AuthorizationPolicy', spec, metadata);
 
 describe('AuthorizationPolicy actions and provider', () => {
   it('CUSTOM without rules is rejected on the action, with a fix adding the empty rule', () => {
