@@ -4,7 +4,10 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { compileRule, evaluateRule, isTransitionRule, type CelOutcome } from '../../engine/src/cel/index';
-import { parseGoDuration } from '../../engine/src/cel/goDuration';
+import fc from 'fast-check';
+import { formatGoDuration, parseGoDuration } from '../../engine/src/cel/goDuration';
+import { parseRequestUri, parseUrl } from '../../engine/src/cel/goUrl';
+import { formatAddr, parseAddr } from '../../engine/src/cel/netip';
 
 const CRD_FILE = path.resolve(__dirname, '../../../shared/istio-crds/customresourcedefinitions.gen.yaml');
 
@@ -629,5 +632,51 @@ describe('result values', () => {
     assert.equal(value(evaluateRule('ip(self)', '0:0::1')), '::1');
     assert.equal(value(evaluateRule('type(self)', 'x')), 'string');
     assert.deepEqual(value(evaluateRule('self', { a: [1, 'b'] })), new Map([['a', [1n, 'b']]]));
+  });
+});
+
+describe('properties', () => {
+  it('Go duration strings round-trip through parse and format', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), (nanos) => {
+        const parsed = parseGoDuration(formatGoDuration(nanos));
+        assert.deepEqual(parsed, { ok: true, nanos });
+      }),
+    );
+  });
+
+  it('addresses round-trip through format and parse', () => {
+    const addr = fc.oneof(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ minLength: 16, maxLength: 16 }));
+    fc.assert(
+      fc.property(addr, (bytes) => {
+        const text = formatAddr({ bytes, zone: '' });
+        const parsed = parseAddr(text);
+        assert.ok(parsed.ok, text);
+        assert.deepEqual(Array.from(parsed.value.bytes), Array.from(bytes));
+        assert.equal(formatAddr(parsed.value), text);
+      }),
+    );
+  });
+
+  it('URL parsing never throws and ParseRequestURI accepts only what Parse accepts', () => {
+    const urlish = fc.stringMatching(/^[a-z]{0,5}(:\/\/)?[-a-zA-Z0-9.:@%\[\]{} /?#&=+]{0,30}$/);
+    fc.assert(
+      fc.property(urlish, (raw) => {
+        const strict = parseRequestUri(raw);
+        const lenient = parseUrl(raw);
+        if (strict.ok && !raw.includes('#')) assert.ok(lenient.ok, raw);
+      }),
+    );
+  });
+
+  it('evaluateRule never throws, whatever the input', () => {
+    const rules = [...new Set(crdRules.map((r) => r.rule))];
+    fc.assert(
+      fc.property(fc.constantFrom(...rules), fc.jsonValue(), (rule, self) => {
+        const outcome = evaluateRule(rule, self);
+        assert.equal(typeof outcome.ok, 'boolean');
+      }),
+      { numRuns: 300 },
+    );
   });
 });
