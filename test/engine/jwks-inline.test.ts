@@ -128,7 +128,7 @@ describe('importKeySet', () => {
 describe('cluster-local hosts and kubectl', () => {
   it('recognises in-cluster names only', () => {
     for (const h of ['keys', 'keys.auth.svc', 'keys.auth.svc.cluster.local', 'x.cluster.local']) assert.ok(isClusterLocalHost(h), h);
-    for (const h of ['localhost', '127.0.0.1', 'example.com', 'svc.example.com', '::1']) assert.ok(!isClusterLocalHost(h), h);
+    for (const h of ['localhost', '127.0.0.1', 'example.com', 'svc.example.com', '::1', '{your_domain}']) assert.ok(!isClusterLocalHost(h), h);
   });
 
   it('builds service-proxy arguments with the port and https: prefix', () => {

@@ -1,9 +1,14 @@
 /** Hosts that only resolve inside a Kubernetes cluster, and how to reach them through kubectl. */
 
+/** True for a syntactically valid DNS name (letters, digits, hyphens, dots); IP literals are not names. */
+export function isDnsName(hostname: string): boolean {
+  return /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i.test(hostname);
+}
+
 /** True for `*.svc`, `*.cluster.local` (incl. `*.svc.cluster.local`) and single-label names (not localhost). */
 export function isClusterLocalHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');
-  if (host === '' || host === 'localhost' || host.includes(':') || host.startsWith('[')) return false;
+  if (host === 'localhost' || !isDnsName(host)) return false;
   if (!host.includes('.')) return true;
   return host.endsWith('.svc') || host.endsWith('.cluster.local');
 }

@@ -33,7 +33,7 @@
  */
 export { JWKS_CODES, severityOf, type JwksCode, type JwksCodeInfo } from './codes';
 export { JwksCache, JWKS_CACHE_DEFAULTS, type JwksCacheOptions } from './cache';
-export { clusterServiceOf, isClusterLocalHost, kubectlProxyArgs, type ClusterService } from './clusterLocal';
+export { clusterServiceOf, isClusterLocalHost, isDnsName, kubectlProxyArgs, type ClusterService } from './clusterLocal';
 export { fetchUrl, FETCH_DEFAULTS, type FetchOptions, type FetchOutcome, type FetchSuccess, type FetchFailure } from './http';
 export { isNoProxy, proxyFor, type ProxySettings } from './proxy';
 export { analyzeJwks, analyzeJwksText, importKeySet, defaultAlg, publicPart, type ImportedKey, type KeySetAnalysis, type KeySetProblem, type KeySummary } from './keys';

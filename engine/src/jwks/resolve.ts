@@ -1,7 +1,8 @@
 /** getJwks / getDiscovery: fetch (or reuse), parse and import a key set, with precise failures. */
+import { isIP } from 'node:net';
 import type { JWK } from 'jose';
 import { JwksCache } from './cache';
-import { isClusterLocalHost, kubectlProxyArgs } from './clusterLocal';
+import { isClusterLocalHost, isDnsName, kubectlProxyArgs } from './clusterLocal';
 import type { JwksCode } from './codes';
 import { fetchUrl, stripCredentials, type FetchOptions, type FetchOutcome } from './http';
 import { analyzeJwksText, importKeySet, type ImportedKey, type KeySetProblem, type KeySummary } from './keys';
@@ -109,6 +110,10 @@ function planFetch(raw: string, opts: JwksOptions): Target {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     const scheme = url.protocol.replace(/:$/, '');
     return { kind: 'stop', status: 'failed', url: url.href, hadCredentials, failure: { code: 'jwks-unsupported-scheme', message: `scheme ${JSON.stringify(scheme)} is not supported; use https:// (or http://)`, url: url.href } };
+  }
+  if (!isDnsName(url.hostname) && !isIP(url.hostname.replace(/^\[|\]$/g, ''))) {
+    const message = `the host name ${JSON.stringify(url.hostname)} is not a valid DNS name (a template placeholder?), so it cannot resolve`;
+    return { kind: 'stop', status: 'failed', url: url.href, hadCredentials, failure: { code: 'jwks-dns-failure', message, url: url.href } };
   }
   if (isClusterLocalHost(url.hostname)) {
     const kubectlArgs = kubectlProxyArgs(url.href, { context: opts.kubeContext, namespace: opts.namespace });
