@@ -62,6 +62,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push(
     vscode.commands.registerCommand('istioSecurity.restartServer', restart),
     vscode.commands.registerCommand('istioSecurity.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('istioSecurity.showReferences', (uri: string, position: { line: number; character: number }, locations: Array<{ uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }>) => {
+      const c = client?.protocol2CodeConverter;
+      if (!c) return;
+      return vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), c.asPosition(position), locations.map((l) => c.asLocation(l)));
+    }),
     vscode.window.onDidChangeActiveTextEditor(() => status.render()),
   );
 

@@ -8,6 +8,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Range } from '../../engine/src/diagnostics';
 import { outline } from '../../engine/src/outline';
 import type { EngineSettings } from '../../engine/src/rules/rule';
 import { Workspace } from '../../engine/src/workspace/workspace';
@@ -148,6 +149,10 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         documentSymbolProvider: { label: 'Istio' },
+        workspaceSymbolProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: SERVER_NAME, version: '0.1.0' },
     };
@@ -202,6 +207,50 @@ export function startServer(connection: Connection): void {
       range: item.range,
       selectionRange: item.selectionRange,
     }));
+  });
+
+  const toLocation = (l: { file: string; range: Range }) => ({ uri: l.file, range: l.range });
+
+  connection.onDefinition((params) => {
+    freshModel(params.textDocument.uri);
+    return workspace.navigator.definition(workspace.resources, params.textDocument.uri, params.position).map(toLocation);
+  });
+
+  connection.onReferences((params) => {
+    freshModel(params.textDocument.uri);
+    return workspace.navigator
+      .references(workspace.resources, params.textDocument.uri, params.position, params.context.includeDeclaration)
+      .map(toLocation);
+  });
+
+  connection.onWorkspaceSymbol((params) => {
+    const q = params.query.toLowerCase();
+    return workspace.resources
+      .resources()
+      .filter((r) => !q || `${r.resource.kind} ${r.namespace}/${r.resource.name ?? ''}`.toLowerCase().includes(q))
+      .slice(0, 1000)
+      .map((r) => ({
+        name: `${r.namespace}/${r.resource.name ?? '(unnamed)'}`,
+        containerName: r.resource.kind,
+        kind: SymbolKind.Class,
+        location: { uri: r.file, range: r.nameRange },
+      }));
+  });
+
+  connection.onCodeLens((params) => {
+    freshModel(params.textDocument.uri);
+    return workspace.navigator.referenced(workspace.resources, params.textDocument.uri).map(({ resource, name, references }) => {
+      const n = references.length;
+      const what = resource.resource.kind === 'Gateway' ? 'VirtualService' : 'AuthorizationPolicy rule';
+      return {
+        range: name.range,
+        command: {
+          title: `referenced by ${n} ${what}${n === 1 ? '' : 's'}`,
+          command: n > 0 ? 'istioSecurity.showReferences' : '',
+          arguments: [params.textDocument.uri, name.range.start, references.map(toLocation)],
+        },
+      };
+    });
   });
 
   // For tests and tools: resolves when the initial workspace index is built.

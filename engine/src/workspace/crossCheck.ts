@@ -1,16 +1,10 @@
-import { compareFindings, type Finding, type Fix, type Range, type Severity } from '../diagnostics';
-import { shiftFinding, shiftRange } from '../diagnostics';
-import type { Path, Target } from '../model/locate';
-import { parseDoc, type ParsedDoc } from '../model/parse';
+import { compareFindings, shiftFinding, type Finding, type Fix, type Severity } from '../diagnostics';
+import type { ParsedDoc } from '../model/parse';
 import type { EngineSettings } from '../rules/rule';
 import type { IndexedResource, WorkspaceIndex } from './index';
+import { currentEntry, PlaceResolver, type ResourcePlace } from './places';
 
-/** A place in a resource of the index. */
-export interface ResourcePlace {
-  at: IndexedResource;
-  path: Path;
-  target?: Target;
-}
+export type { ResourcePlace } from './places';
 
 export interface CrossReport extends ResourcePlace {
   message: string;
@@ -42,21 +36,6 @@ interface RawCrossFinding {
   report: CrossReport;
 }
 
-/** Bounded LRU map (insertion order = recency). */
-class Lru<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  get(key: string, make: () => V): V {
-    let v = this.map.get(key);
-    if (v === undefined) {
-      v = make();
-      if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as string);
-    } else this.map.delete(key);
-    this.map.set(key, v);
-    return v;
-  }
-}
-
 /**
  * Runs cross-resource rules over the index and returns findings per file (file-absolute
  * positions). Results are cached by index version: an edit that does not change any
@@ -67,12 +46,7 @@ export class CrossChecker {
   private raw: RawCrossFinding[] = [];
   private resolvedRevision = -1;
   private resolved = new Map<string, Finding[]>();
-  /** Re-parsed documents, to turn paths into ranges (only documents with findings). */
-  private readonly reparse = new Lru<ParsedDoc>(256);
-  /** Document-relative ranges by (document text, path, target): an edit elsewhere re-parses nothing. */
-  private readonly ranges = new Lru<Range>(50_000);
-  /** Document-relative quick fixes by (rule, document text, path). */
-  private readonly fixes = new Lru<Fix[]>(10_000);
+  private readonly places = new PlaceResolver();
 
   constructor(
     private readonly rules: readonly CrossRule[],
@@ -83,10 +57,6 @@ export class CrossChecker {
     this.settings = settings;
     this.cachedVersion = -1;
     this.resolvedRevision = -1;
-  }
-
-  private rangeOf(text: string, path: Path, target: Target): Range {
-    return this.ranges.get(`${target}\u0000${JSON.stringify(path)}\u0000${text}`, () => this.reparse.get(text, () => parseDoc(text)).rangeOf(path, target));
   }
 
   findingsByFile(index: WorkspaceIndex): Map<string, Finding[]> {
@@ -109,7 +79,7 @@ export class CrossChecker {
     }
     const out = new Map<string, Finding[]>();
     for (const raw of this.raw) {
-      const at = current(index, raw.report.at);
+      const at = currentEntry(index, raw.report.at);
       if (!at) continue;
       const f = this.resolve(raw, at, index);
       const list = out.get(at.file) ?? [];
@@ -128,22 +98,16 @@ export class CrossChecker {
       code: raw.code,
       severity: raw.severity,
       message: r.message,
-      range: this.rangeOf(at.text, r.path, r.target ?? 'value'),
+      range: this.places.localRange(at.text, r.path, r.target),
       istioCode: r.istioCode,
-      fixes: r.fixes && this.fixes.get(`${raw.code}\u0000${JSON.stringify(r.path)}\u0000${at.text}`, () => r.fixes!(this.reparse.get(at.text, () => parseDoc(at.text)))),
+      fixes: r.fixes && this.places.localFixes(`${raw.code}\u0000${JSON.stringify(r.path)}`, at.text, r.fixes),
       related: r.related?.flatMap((rel) => {
-        const other = current(index, rel.at);
+        const other = currentEntry(index, rel.at);
         if (!other) return [];
-        const range = this.rangeOf(other.text, rel.path, rel.target ?? 'value');
-        return [{ file: other.file, range: shiftRange(range, other.startLine), message: rel.message }];
+        return [{ file: other.file, range: this.places.range({ ...rel, at: other }), message: rel.message }];
       }),
     };
     // Related locations carry their own file and are already absolute: shiftFinding leaves them.
     return shiftFinding(finding, at.startLine);
   }
-}
-
-/** The entry currently at the same place (positions may have moved since the rules ran). */
-function current(index: WorkspaceIndex, at: IndexedResource): IndexedResource | undefined {
-  return index.ofFile(at.file).find((r) => r.docIndex === at.docIndex && r.text === at.text) ?? index.ofFile(at.file).find((r) => r.text === at.text);
 }

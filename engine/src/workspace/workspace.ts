@@ -5,6 +5,7 @@ import { FileModel } from '../model/fileModel';
 import { DEFAULT_SETTINGS, type EngineSettings } from '../rules/rule';
 import { CrossChecker } from './crossCheck';
 import { WorkspaceIndex } from './index';
+import { Navigator } from './references';
 import { CROSS_RULES } from './rules';
 
 /**
@@ -17,10 +18,13 @@ export class Workspace {
   private readonly models = new Map<string, FileModel>();
   private index: WorkspaceIndex;
   private readonly cross: CrossChecker;
+  /** Definition, references and reference counts. */
+  readonly navigator: Navigator;
 
   constructor(private settings: EngineSettings = DEFAULT_SETTINGS) {
     this.index = new WorkspaceIndex(settings);
     this.cross = new CrossChecker(CROSS_RULES, settings);
+    this.navigator = new Navigator(settings);
   }
 
   /** Analyses a file's new text; returns its model. */
@@ -74,6 +78,7 @@ export class Workspace {
     this.models.clear();
     this.index = new WorkspaceIndex(settings);
     this.cross.reconfigure(settings);
+    this.navigator.reconfigure(settings);
     for (const [file, text] of texts) this.update(file, text);
   }
 }
