@@ -604,7 +604,7 @@ export const authorizationPolicyRules = defineRules([
         ctx.report({
           path: v.path,
           message: range
-            ? `${v.where}: '${v.value}' is a port range; Istio accepts only single port numbers. List each port${count > 10 ? ' (or match on a CIDR/other attribute)' : ''}.`
+            ? `${v.where}: '${v.value}' is a port range; Istio accepts only single port numbers. List each port separately.`
             : `${v.where}: '${v.value}' is not a port number; use a decimal port 0-65535 as a string (e.g. "8080").`,
           fixes: e ? [{ title: `Split into ports ${ports!.join(', ')}`, edits: [e], isPreferred: true }] : undefined,
         });
