@@ -680,3 +680,42 @@ describe('properties', () => {
     );
   });
 });
+
+describe('quantity() (Kubernetes quantity library)', () => {
+  it('isQuantity follows resource.ParseQuantity syntax', () => {
+    truthTable('isQuantity(self)', [
+      ['500m', true],
+      ['1.5Gi', true],
+      ['1e3', true],
+      ['-1E-3', true],
+      ['.5', true],
+      ['1.', true],
+      ['10', true],
+      ['1K', false],
+      ['1 Gi', false],
+      ['1.5.5', false],
+      ['abc', false],
+      ['', false],
+    ]);
+  });
+
+  it('compares and computes exactly', () => {
+    truthTable('quantity(self) == quantity("1000m")', [
+      ['1', true],
+      ['1.0', true],
+      ['1001m', false],
+    ]);
+    const eq = (rule: string, self: string, expected: unknown) => assert.equal(value(evaluateRule(rule, self)), expected);
+    eq('quantity(self).asInteger()', '1.5Gi', 1610612736n);
+    eq('quantity(self).isInteger()', '1500m', false);
+    eq('quantity(self).asApproximateFloat()', '500m', 0.5);
+    eq('quantity(self).add(quantity("500m")).asInteger()', '1500m', 2n);
+    eq('quantity(self).sub(2).sign()', '1', -1n);
+    eq('quantity(self).isGreaterThan(quantity("1Gi"))', '1G', false);
+    eq('quantity(self).isLessThan(quantity("1Gi"))', '1G', true);
+    eq('quantity(self).compareTo(quantity("1Ki"))', '1024', 0n);
+    eq('quantity(self) == quantity("1n")', '0.1n', true);
+    assert.match(failure(evaluateRule('quantity(self).asInteger()', '500m')), /cannot convert/);
+    assert.match(failure(evaluateRule('quantity(self)', '1K')), /suffix/);
+  });
+});

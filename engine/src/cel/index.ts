@@ -2,7 +2,8 @@
  * CEL for CRD `x-kubernetes-validations` rules, with the Kubernetes API
  * server's semantics: the CEL standard library and strings extension from
  * @bufbuild/cel (conformance-tested, RE2 regexes), plus the Kubernetes library
- * functions the Istio CRDs use (duration, url, isURL, ip, cidr, …) and Go's
+ * functions the Istio CRDs use (duration, url, isURL) and the rest of its
+ * url, ip, cidr and quantity libraries, and Go's
  * parsing rules for int(string) and duration(string).
  *
  * Rules are untyped here (the API server type-checks them against the schema
@@ -16,6 +17,7 @@ import { BoundedCache } from './boundedCache';
 import { ipFunctions } from './ipLibrary';
 import { kubernetesFunctions } from './k8sLibrary';
 import { opaqueRegistry } from './opaqueTypes';
+import { quantityFunctions } from './quantityLibrary';
 import { compileRe2 } from './regex';
 import { stringsOverrides } from './stringsLibrary';
 import { freeNames } from './ast';
@@ -41,7 +43,7 @@ function isDeclared(name: string): boolean {
 const kubernetesEnv: CelEnv = celEnv({
   registry: opaqueRegistry,
   variables: VARIABLES,
-  funcs: [...strings, ...stringsOverrides, ...kubernetesFunctions, ...ipFunctions],
+  funcs: [...strings, ...stringsOverrides, ...kubernetesFunctions, ...ipFunctions, ...quantityFunctions],
   re2: { compile: compileRe2 },
 });
 

@@ -1,6 +1,6 @@
 /**
  * CEL object types for the Kubernetes library's opaque values (kubernetes.URL,
- * net.IP, net.CIDR). @bufbuild/cel represents object values as protobuf
+ * kubernetes.Quantity, net.IP, net.CIDR). @bufbuild/cel represents object values as protobuf
  * messages, so each opaque type is a one-field message holding its source text;
  * the library functions re-parse that text when asked for a part.
  */
@@ -23,7 +23,7 @@ function opaqueFile(pkg: string, names: string[]) {
   });
 }
 
-const kubernetesFile = createFileRegistry(opaqueFile('kubernetes', ['URL']), () => undefined);
+const kubernetesFile = createFileRegistry(opaqueFile('kubernetes', ['URL', 'Quantity']), () => undefined);
 const netFile = createFileRegistry(opaqueFile('net', ['IP', 'CIDR']), () => undefined);
 
 /** Registry holding every opaque type, for celEnv({ registry }). */
@@ -47,6 +47,7 @@ function opaqueType(typeName: string): OpaqueType {
 }
 
 export const URL_TYPE = opaqueType('kubernetes.URL');
+export const QUANTITY_TYPE = opaqueType('kubernetes.Quantity');
 export const IP_TYPE = opaqueType('net.IP');
 export const CIDR_TYPE = opaqueType('net.CIDR');
 
