@@ -75,12 +75,21 @@ function failure(outcome: CelOutcome): string {
   return outcome.ok ? '' : outcome.error;
 }
 
+function show(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
+}
+
+/** Asserts `rule` evaluates on `self` to a value deep-equal to `expected`. */
+function eq(rule: string, self: unknown, expected: unknown): void {
+  assert.deepEqual(value(evaluateRule(rule, self)), expected, `${rule} with self=${show(self)}`);
+}
+
 /** Asserts `rule` gives `expected` for each [self, expected] row; 'error' means evaluation must fail. */
 function truthTable(rule: string, rows: [unknown, boolean | 'error'][]): void {
   for (const [self, expected] of rows) {
     const outcome = evaluateRule(rule, self);
     if (expected === 'error') failure(outcome);
-    else assert.equal(value(outcome), expected, `${rule} with self=${JSON.stringify(self)}`);
+    else assert.equal(value(outcome), expected, `${rule} with self=${show(self)}`);
   }
 }
 
@@ -456,7 +465,6 @@ describe('standard and strings-extension functions', () => {
   });
 
   it('strings extension as in Kubernetes', () => {
-    const eq = (rule: string, self: unknown, expected: unknown) => assert.deepEqual(value(evaluateRule(rule, self)), expected);
     eq('self.lowerAscii()', 'AbC\u00c9', 'abc\u00c9');
     eq('self.upperAscii()', 'abc\u00e9', 'ABC\u00e9');
     eq('self.split(",")', 'a,b,,c', ['a', 'b', '', 'c']);
@@ -470,7 +478,6 @@ describe('standard and strings-extension functions', () => {
   });
 
   it('indexes strings by code point and splits/replaces like Go, as cel-go does', () => {
-    const eq = (rule: string, self: unknown, expected: unknown) => assert.deepEqual(value(evaluateRule(rule, self)), expected);
     const party = 'a\u{1f389}b';
     eq('size(self)', party, 3n);
     eq('self.substring(1, 2)', party, '\u{1f389}');
@@ -609,7 +616,6 @@ describe('ip() and cidr() (Kubernetes IP/CIDR library)', () => {
   });
 
   it('cidr methods', () => {
-    const eq = (rule: string, self: string, expected: unknown) => assert.equal(value(evaluateRule(rule, self)), expected);
     eq('cidr(self).containsIP("10.1.2.3")', '10.0.0.0/8', true);
     eq('cidr(self).containsIP(ip("11.0.0.1"))', '10.0.0.0/8', false);
     eq('cidr(self).containsIP("::1")', '10.0.0.0/8', false);
@@ -705,7 +711,6 @@ describe('quantity() (Kubernetes quantity library)', () => {
       ['1.0', true],
       ['1001m', false],
     ]);
-    const eq = (rule: string, self: string, expected: unknown) => assert.equal(value(evaluateRule(rule, self)), expected);
     eq('quantity(self).asInteger()', '1.5Gi', 1610612736n);
     eq('quantity(self).isInteger()', '1500m', false);
     eq('quantity(self).asApproximateFloat()', '500m', 0.5);
