@@ -128,6 +128,7 @@ describe('compileRule', () => {
     assert.match(failure(compileRule('frobnicate(self)') as CelOutcome), /function 'frobnicate'/);
     assert.match(failure(compileRule('self.frobnicate()') as CelOutcome), /function 'frobnicate'/);
     assert.match(failure(compileRule('other == self') as CelOutcome), /'other'/);
+    assert.match(failure(compileRule('toString == self') as CelOutcome), /'toString'/);
   });
 
   it('accepts macro variables only inside their macro', () => {

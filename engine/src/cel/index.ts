@@ -37,7 +37,7 @@ const VARIABLES = { self: CelScalar.DYN, oldSelf: CelScalar.DYN } as const;
 const TYPE_IDENTIFIERS = new Set(['int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type', 'dyn']);
 
 function isDeclared(name: string): boolean {
-  return name in VARIABLES || TYPE_IDENTIFIERS.has(name) || name.startsWith('google.protobuf.');
+  return Object.hasOwn(VARIABLES, name) || TYPE_IDENTIFIERS.has(name) || name.startsWith('google.protobuf.');
 }
 
 const kubernetesEnv: CelEnv = celEnv({
