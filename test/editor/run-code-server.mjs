@@ -44,7 +44,14 @@ function startCodeServer(host, run) {
     cwd: run.root,
     detached: true, // its own process group: stopping it stops the extension hosts too
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg, NODE_OPTIONS: '' },
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: xdg,
+      XDG_DATA_HOME: xdg,
+      XDG_CACHE_HOME: xdg,
+      NODE_OPTIONS: '',
+      EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }), // no marketplace: nothing to look up
+    },
   });
   let seen = '';
   const died = new Promise((_, reject) => {
@@ -84,6 +91,27 @@ async function stopGroup(child) {
   kill('SIGKILL'); // extension hosts left in the group
 }
 
+/**
+ * The workbench's console: relayed as it comes with ISTIO_EDITOR_VERBOSE=1; otherwise its
+ * last errors are kept and printed only when the suite did not report (they say why).
+ */
+function createBrowserLog() {
+  const errors = [];
+  return {
+    add(type, text) {
+      const line = `[browser:${type}] ${text}`;
+      if (VERBOSE) console.log(line);
+      else if (type === 'error' || type === 'pageerror') {
+        errors.push(line);
+        if (errors.length > 50) errors.shift();
+      }
+    },
+    printErrors() {
+      if (!VERBOSE) for (const line of errors) console.log(line);
+    },
+  };
+}
+
 /** The workbench URL that opens the workspace and runs the suite in the extension host. */
 export function workbenchUrl(base, run) {
   const u = new URL(base);
@@ -117,6 +145,7 @@ async function main() {
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
+  const browserLog = createBrowserLog();
   let exitCode = 1;
   try {
     const started = Date.now();
@@ -128,10 +157,8 @@ async function main() {
     const finished = new Promise((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code)));
     });
-    page.on('console', (msg) => {
-      if (VERBOSE || msg.type() === 'error') console.log(`[browser:${msg.type()}] ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => console.log(`[browser:pageerror] ${err.message}`));
+    page.on('console', (msg) => browserLog.add(msg.type(), msg.text()));
+    page.on('pageerror', (err) => browserLog.add('pageerror', err.message));
     await page.goto(workbenchUrl(base, run));
     exitCode = await Promise.race([finished, limit.promise, server.died]);
     log(`the extension host exited with ${exitCode} after ${Math.round((Date.now() - started) / 1000)} s`);
@@ -140,6 +167,7 @@ async function main() {
     exitCode = 1;
   } finally {
     const printed = printResults(run.results);
+    if (!printed) browserLog.printErrors();
     if (!printed && exitCode === 0) exitCode = 1;
     await cleanup();
   }
