@@ -112,25 +112,6 @@ export async function waitForCode(uri: vscode.Uri, code: string): Promise<vscode
   return ds.find((d) => codeOf(d) === code) as vscode.Diagnostic;
 }
 
-/**
- * Resolves at the next time diagnostics are published for `uri` (even unchanged ones).
- * Subscribe before the action that should cause it.
- */
-export function nextDiagnosticsPublish(uri: vscode.Uri, what: string): Promise<vscode.Diagnostic[]> {
-  return new Promise((resolve, reject) => {
-    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(istioDiagnostics(uri));
-    });
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`timed out after ${WAIT_MS} ms waiting for ${what} on ${uri.toString()}`));
-    }, WAIT_MS);
-  });
-}
-
 /** Waits until `predicate` holds, polling every 50 ms; only for state with no change event. */
 export async function waitUntil(predicate: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + WAIT_MS;
