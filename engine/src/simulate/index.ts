@@ -1,0 +1,25 @@
+/**
+ * Request simulator (issue 7): what Istio's sidecar would answer to one request, and why.
+ * Semantics and Istio sources: docs/simulate.md.
+ *
+ * API
+ * - `simulate(resources, target, request, settings?)` → Promise<SimulationResult>
+ *   `{ status: 200|401|403, allowed, reason, matchedPolicy: { namespace, name, action, rule } | null,
+ *   trace: string[] }`.
+ *   resources: RequestAuthentication / AuthorizationPolicy objects (e.g. every
+ *   `entry.analysis.resource` of the workspace's FileModels; other kinds are ignored);
+ *   target: `{ namespace, labels }` of the workload; request: method, path (with query), host,
+ *   port, headers, source principal / namespace / ip, token (sent as Authorization: Bearer);
+ *   settings: rootNamespace, defaultNamespace, offline (no JWKS fetch: signatures of jwksUri
+ *   rules are not checked, the trace says so), jwks (getJwks options and cache), now (epoch ms).
+ *   Traces never contain a whole token.
+ * - Building blocks for editors: `selectPolicies` (which policies apply and why),
+ *   `evaluateRule` (one AuthorizationPolicy rule), the matchers in match.ts.
+ */
+export { simulate, RBAC_DENIED } from './simulate';
+export { selectPolicies } from './select';
+export { evaluateRule, type EvalContext, type RuleResult } from './authz';
+export { authenticate, extractToken, normalizeClaims, SPACE_DELIMITED_CLAIMS, type AuthOutcome } from './authn';
+export { viewOf, type RequestView } from './request';
+export * from './match';
+export type { MatchedPolicy, SimRequest, SimResource, SimSettings, SimTarget, SimulationResult } from './types';
