@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Compiles the real-editor suite (test/editor/suite/*.ts) with esbuild into out/editor-suite/:
+// Compiles the real-editor suite (test/editor/suite/*.ts) with esbuild into out/editor-suite/
+// (the launchers: into out/editor-suite/<run>/, so runs in one working tree do not collide):
 // index.js (the extensionTestsPath entry, exports run()) and one <name>.test.js per test file.
 // `vscode` and `mocha` stay external: the extension host provides the first, the project's
 // node_modules the second.
@@ -12,14 +13,15 @@ import { OUT_SUITE, REPO_ROOT } from './paths.mjs';
 
 const SUITE_SRC = join(REPO_ROOT, 'test', 'editor', 'suite');
 
-export async function buildSuite() {
+/** Compiles the suite into `outDir` (emptied first); returns it. */
+export async function buildSuite(outDir = OUT_SUITE) {
   const entries = readdirSync(SUITE_SRC)
     .filter((n) => n === 'index.ts' || n.endsWith('.test.ts'))
     .map((n) => join(SUITE_SRC, n));
-  rmSync(OUT_SUITE, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
   await build({
     entryPoints: entries,
-    outdir: OUT_SUITE,
+    outdir: outDir,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -28,7 +30,7 @@ export async function buildSuite() {
     external: ['vscode', 'mocha'],
     logLevel: 'warning',
   });
-  return OUT_SUITE;
+  return outDir;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

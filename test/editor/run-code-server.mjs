@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, ensureHost } from './host/setup.mjs';
-import { OUT_SUITE, REPO_ROOT } from './paths.mjs';
+import { REPO_ROOT } from './paths.mjs';
 import { buildAll, createRunDir, log, printResults, RUN_TIMEOUT_MS, suiteEnvironment, timeout } from './session.mjs';
 
 const VERBOSE = process.env.ISTIO_EDITOR_VERBOSE === '1';
@@ -119,7 +119,7 @@ export function workbenchUrl(base, run) {
   const remote = (p) => `vscode-remote://${u.host}${pathToFileURL(p).pathname}`;
   const payload = [
     ['extensionDevelopmentPath', remote(REPO_ROOT)],
-    ['extensionTestsPath', remote(join(OUT_SUITE, 'index.js'))],
+    ['extensionTestsPath', remote(join(run.suite, 'index.js'))],
     ['extensionEnvironment', JSON.stringify(suiteEnvironment(run))],
   ];
   u.searchParams.set('folder', run.workspace);
@@ -128,7 +128,6 @@ export function workbenchUrl(base, run) {
 }
 
 async function main() {
-  await buildAll();
   const host = ensureHost();
   const run = createRunDir();
   let server;
@@ -148,6 +147,7 @@ async function main() {
   const browserLog = createBrowserLog();
   let exitCode = 1;
   try {
+    await buildAll(run);
     const started = Date.now();
     server = startCodeServer(host, run);
     const base = await Promise.race([server.url, limit.promise]);
@@ -174,4 +174,9 @@ async function main() {
   process.exit(exitCode);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(`[editor] ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -9,20 +9,20 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runTests } from '@vscode/test-electron';
-import { OUT_SUITE, REPO_ROOT } from './paths.mjs';
+import { REPO_ROOT } from './paths.mjs';
 import { buildAll, createRunDir, log, printResults, RUN_TIMEOUT_MS, suiteEnvironment, timeout } from './session.mjs';
 
 async function main() {
-  await buildAll();
   const run = createRunDir();
   const limit = timeout(RUN_TIMEOUT_MS, 'the real-editor run');
   let exitCode = 1;
   try {
+    await buildAll(run);
     const tests = runTests({
       version: process.env.VSCODE_VERSION || 'stable',
       vscodeExecutablePath: process.env.VSCODE_EXECUTABLE || undefined,
       extensionDevelopmentPath: REPO_ROOT,
-      extensionTestsPath: join(OUT_SUITE, 'index.js'),
+      extensionTestsPath: join(run.suite, 'index.js'),
       extensionTestsEnv: suiteEnvironment(run),
       launchArgs: [
         run.workspace,
@@ -49,4 +49,9 @@ async function main() {
   process.exit(exitCode);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(`[editor] ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -3,9 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { buildSuite } from './build-suite.mjs';
-import { REPO_ROOT, WORKSPACE_SRC } from './paths.mjs';
+import { OUT_SUITE, REPO_ROOT, WORKSPACE_SRC } from './paths.mjs';
 
 /** Bounds a whole launch (editor start + suite), overridable for slow machines. */
 export const RUN_TIMEOUT_MS = Number(process.env.ISTIO_EDITOR_TIMEOUT_MS) || 5 * 60_000;
@@ -14,11 +14,11 @@ export function log(msg) {
   console.log(`[editor] ${msg}`);
 }
 
-/** Builds dist/ (the extension under test) and out/editor-suite/ (the tests). */
-export async function buildAll() {
+/** Builds dist/ (the extension under test) and the run's copy of the compiled suite. */
+export async function buildAll(run) {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('npm run build failed');
-  return buildSuite();
+  return buildSuite(run.suite);
 }
 
 /** User settings of the test editor: nothing reaches for the network, nothing opens by itself. */
@@ -35,7 +35,9 @@ const USER_SETTINGS = {
 
 /**
  * A fresh folder for one run: user data, extensions, the workspace copy the editor opens,
- * and the file the suite writes its results to. `dispose()` removes it.
+ * the file the suite writes its results to, and the compiled suite under out/editor-suite/
+ * (inside the repository, so the suite resolves `mocha` from its node_modules).
+ * `dispose()` removes them.
  */
 export function createRunDir() {
   const root = mkdtempSync(join(tmpdir(), 'istio-editor-'));
@@ -44,13 +46,18 @@ export function createRunDir() {
   const userData = join(root, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const suite = join(OUT_SUITE, basename(root));
   return {
     root,
     workspace,
+    suite,
     userData,
     extensions: join(root, 'extensions'),
     results: join(root, 'results.txt'),
-    dispose: () => rmSync(root, { recursive: true, force: true }),
+    dispose: () => {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(suite, { recursive: true, force: true });
+    },
   };
 }
 
