@@ -48,7 +48,7 @@ export function formatSarif(results: readonly FileFindings[], cwd: string, versi
           driver: {
             name: 'istio-sec',
             version,
-            informationUri: codeDocUrl('').replace(/#$/, ''),
+            informationUri: codeDocUrl(''),
             rules: codes.map((id) => ({ id, helpUri: codeDocUrl(id) })),
           },
         },

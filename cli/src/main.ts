@@ -1,4 +1,6 @@
 import { check, CHECK_USAGE } from './commands/check';
+import { decode, DECODE_USAGE } from './commands/decode';
+import { simulate, SIMULATE_USAGE } from './commands/simulate';
 import { EXIT, UsageError, type CliIO, type Command } from './io';
 import { VERSION } from './version';
 
@@ -8,6 +10,8 @@ Usage: istio-sec <command> [options]
 
 Commands:
   check [--format text|json|sarif] [--offline] <file or dir>...   validate manifests
+  decode <token | ->                                              decode a JWT (header, payload, times)
+  simulate [options] <file or dir>...                             simulate a request against the policies
   lsp [--stdio]                                                   run the language server over stdio
   version                                                         print the version
 
@@ -15,6 +19,8 @@ Run 'istio-sec <command> --help' for a command's options.`;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   check: { run: check, usage: CHECK_USAGE },
+  decode: { run: decode, usage: DECODE_USAGE },
+  simulate: { run: simulate, usage: SIMULATE_USAGE },
   lsp: {
     run: async () => {
       // The server keeps the process alive; main() must not set an exit code for it.

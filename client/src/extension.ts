@@ -1,7 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { StatusNotification, SETTINGS_SECTION, type StatusParams } from '../../server/src/protocol';
+import {
+  CheckJwksRequest,
+  SETTINGS_SECTION,
+  StatusNotification,
+  TrustNotification,
+  type CheckJwksResult,
+  type InitializationOptions,
+  type StatusParams,
+  type TrustParams,
+} from '../../server/src/protocol';
 import { LanguageStatus } from './languageStatus';
 
 export const CLIENT_ID = 'istioSecurity';
@@ -17,6 +26,11 @@ export interface ExtensionApi {
   statusOf(uri: string): StatusParams | undefined;
   /** Restarts the language server (also a command). */
   restart(): Promise<void>;
+}
+
+function httpSettings(): TrustParams['http'] {
+  const http = vscode.workspace.getConfiguration('http');
+  return { proxy: http.get<string>('proxy') || undefined, proxyStrictSSL: http.get<boolean>('proxyStrictSSL', true) };
 }
 
 function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
@@ -36,7 +50,11 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
     },
     outputChannel: output,
-    initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) },
+    initializationOptions: {
+      settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) as unknown as InitializationOptions['settings'],
+      trusted: vscode.workspace.isTrusted,
+      http: httpSettings(),
+    } satisfies InitializationOptions,
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }
@@ -68,7 +86,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       return vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), c.asPosition(position), locations.map((l) => c.asLocation(l)));
     }),
     vscode.window.onDidChangeActiveTextEditor(() => status.render()),
+    vscode.commands.registerCommand('istioSecurity.checkJwks', (uri?: string) => checkJwks(uri)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => notifyTrust()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('http')) notifyTrust();
+    }),
   );
+
+  const notifyTrust = (): void => {
+    void client?.sendNotification(TrustNotification, { trusted: vscode.workspace.isTrusted, http: httpSettings() } satisfies TrustParams);
+  };
+
+  /** "Istio: Check JWKS endpoints": the whole workspace (or one document, from a lens), with progress and cancel. */
+  const checkJwks = async (uri?: string): Promise<CheckJwksResult | undefined> => {
+    if (!client) return undefined;
+    const c = client;
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Istio: checking JWKS endpoints', cancellable: true },
+      (_progress, token) => c.sendRequest<CheckJwksResult>(CheckJwksRequest, { uri, force: true }, token),
+    );
+    if (result.offline) void vscode.window.showInformationMessage('Istio: offline mode is on (istioSecurity.offline): no endpoint was fetched.');
+    else if (!uri) void vscode.window.showInformationMessage(`Istio: checked ${result.rules} RequestAuthentication document(s): ${result.problems} problem(s) reported in the Problems view.`);
+    return result;
+  };
 
   const ready = start();
   ready.catch((err: unknown) => {

@@ -5,6 +5,7 @@ import { RULES } from './rules';
 import type { EngineSettings, Rule, RuleContext } from './rules/rule';
 import { checkSchema } from './schema/validate';
 import { checkRemovedApi } from './legacy/removed';
+import { checkInlineJwks } from './jwks/check';
 
 /** A per-document check: reads one parsed document, appends findings (document-relative). */
 export type DocumentCheck = (doc: ParsedDoc, settings: EngineSettings, out: Finding[]) => void;
@@ -52,4 +53,10 @@ const semanticCheck: DocumentCheck = (doc, settings, out) => {
   }
 };
 
-export const DOCUMENT_CHECKS: readonly DocumentCheck[] = [removedApiCheck, schemaCheck, semanticCheck];
+/** Keys of inline `jwks` in RequestAuthentication jwtRules (no network). */
+const inlineJwksCheck: DocumentCheck = (doc, _settings, out) => {
+  if (doc.resource?.kind !== 'RequestAuthentication' || doc.resource.group !== 'security.istio.io' || hasSyntaxErrors(doc)) return;
+  checkInlineJwks(doc, out);
+};
+
+export const DOCUMENT_CHECKS: readonly DocumentCheck[] = [removedApiCheck, schemaCheck, semanticCheck, inlineJwksCheck];

@@ -87,9 +87,36 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
-/** Where every code is documented; editors link codes here (LSP codeDescription). */
-export const DOCS_BASE_URL = 'https://github.com/istio-sec/istio-security-vscode/blob/main/docs/diagnostics.md';
+/** Where the documentation lives; editors link codes there (LSP codeDescription). */
+export const DOCS_BASE_URL = 'https://github.com/istio-sec/istio-security-vscode/blob/main/docs';
+
+/** The page documenting a code, by its prefix (docs/diagnostics.md indexes them all). */
+export function codeDocPage(code: string): string {
+  const prefix = code.split('-')[0];
+  switch (prefix) {
+    case 'authz':
+    case 'reqauth':
+    case 'peerauth':
+    case 'workload':
+      return 'diagnostics/security.md';
+    case 'gateway':
+    case 'vs':
+    case 'dr':
+    case 'se':
+    case 'host':
+    case 'tls':
+      return 'diagnostics/networking.md';
+    case 'jwks':
+      return 'diagnostics/jwks.md';
+    case 'jwt':
+      return 'diagnostics/jwt.md';
+    case 'xref':
+      return 'diagnostics/workspace.md';
+    default:
+      return 'diagnostics.md';
+  }
+}
 
 export function codeDocUrl(code: string): string {
-  return `${DOCS_BASE_URL}#${code.toLowerCase()}`;
+  return code ? `${DOCS_BASE_URL}/${codeDocPage(code)}#${code.toLowerCase()}` : `${DOCS_BASE_URL}/diagnostics.md`;
 }

@@ -21,12 +21,50 @@ export interface ServerSettings {
   rootNamespace: string;
   /** Never fetch anything (JWKS, OIDC discovery). */
   offline: boolean;
+  jwks: {
+    /** Check endpoints in the background when a document opens or a URL changes. */
+    autoCheck: boolean;
+    timeoutMs: number;
+    cacheTtlSeconds: number;
+    /** Paths of extra PEM CA certificates (corporate IdPs). */
+    caCertificates: string[];
+  };
 }
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   defaultNamespace: 'default',
   rootNamespace: 'istio-system',
   offline: false,
+  jwks: { autoCheck: true, timeoutMs: 5000, cacheTtlSeconds: 300, caCertificates: [] },
 };
+
+/** What the client tells the server at start (initializationOptions). */
+export interface InitializationOptions {
+  settings?: Partial<ServerSettings>;
+  /** VS Code's workspace trust; other editors omit it (trusted). */
+  trusted?: boolean;
+  /** VS Code's `http.proxy` and `http.proxyStrictSSL`. */
+  http?: { proxy?: string; proxyStrictSSL?: boolean };
+}
+
+/** Client → server: the workspace became trusted, or the http settings changed. */
+export const TrustNotification = 'istio/trust';
+export interface TrustParams {
+  trusted: boolean;
+  http?: { proxy?: string; proxyStrictSSL?: boolean };
+}
+
+/** Client → server: check JWKS endpoints now (explicit user action; allowed in untrusted workspaces). */
+export const CheckJwksRequest = 'istio/checkJwks';
+export interface CheckJwksParams {
+  /** One document, or every indexed file when omitted. */
+  uri?: string;
+  force?: boolean;
+}
+export interface CheckJwksResult {
+  rules: number;
+  problems: number;
+  offline: boolean;
+}
 
 export const SETTINGS_SECTION = 'istioSecurity';

@@ -8,12 +8,25 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Range } from '../../engine/src/diagnostics';
+import { compareFindings, type Range } from '../../engine/src/diagnostics';
 import { outline } from '../../engine/src/outline';
 import type { EngineSettings } from '../../engine/src/rules/rule';
 import { Workspace } from '../../engine/src/workspace/workspace';
 import { toCodeActions, toDiagnostic } from './convert';
-import { DEFAULT_SERVER_SETTINGS, SETTINGS_SECTION, StatusNotification, type ServerSettings, type StatusParams } from './protocol';
+import { JwksService } from './jwksService';
+import {
+  CheckJwksRequest,
+  DEFAULT_SERVER_SETTINGS,
+  SETTINGS_SECTION,
+  StatusNotification,
+  TrustNotification,
+  type CheckJwksParams,
+  type CheckJwksResult,
+  type InitializationOptions,
+  type ServerSettings,
+  type StatusParams,
+  type TrustParams,
+} from './protocol';
 import { listYamlFiles, loadExcludes, readIfSmall } from './workspaceFiles';
 
 export const SERVER_NAME = 'istio-security-language-server';
@@ -32,6 +45,9 @@ export function startServer(connection: Connection): void {
   const workspace = new Workspace(engineSettings(settings));
   let canPullConfiguration = false;
   let folders: string[] = [];
+  let trusted = true;
+  let http: TrustParams['http'] = {};
+  const jwks = new JwksService((uri) => publish(uri));
   /** Version of each open document last given to the engine. */
   const analyzedVersion = new Map<string, number>();
 
@@ -74,7 +90,8 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(uri);
     const model = workspace.model(uri);
     if (!doc || !model || analyzedVersion.get(uri) !== doc.version) return;
-    const findings = workspace.findings(uri);
+    const reach = jwks.findings(model);
+    const findings = reach.length ? [...workspace.findings(uri), ...reach].sort(compareFindings) : workspace.findings(uri);
     connection.sendDiagnostics({ uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, uri)) });
     const status: StatusParams = {
       uri,
@@ -95,6 +112,7 @@ export function startServer(connection: Connection): void {
       return;
     }
     publish(uri);
+    jwks.schedule(uri, () => workspace.model(uri));
   };
 
   /** Reads closed files of the workspace folders into the index, in the background. */
@@ -123,25 +141,43 @@ export function startServer(connection: Connection): void {
     for (const d of documents.all()) publish(d.uri);
   };
 
+  const mergeSettings = (raw: Partial<ServerSettings> | null | undefined): ServerSettings => ({
+    ...DEFAULT_SERVER_SETTINGS,
+    ...(raw ?? {}),
+    jwks: { ...DEFAULT_SERVER_SETTINGS.jwks, ...(raw?.jwks ?? {}) },
+  });
+
   const loadSettings = async (): Promise<void> => {
     if (!canPullConfiguration) return;
     try {
-      const raw = (await connection.workspace.getConfiguration(SETTINGS_SECTION)) as Partial<ServerSettings> | null;
-      settings = { ...DEFAULT_SERVER_SETTINGS, ...(raw ?? {}) };
+      const [raw, httpRaw] = (await connection.workspace.getConfiguration([{ section: SETTINGS_SECTION }, { section: 'http' }])) as [
+        Partial<ServerSettings> | null,
+        { proxy?: string; proxyStrictSSL?: boolean } | null,
+      ];
+      // A client with no such settings answers null: keep what initializationOptions gave.
+      if (raw && typeof raw === 'object') settings = mergeSettings(raw);
+      if (httpRaw && typeof httpRaw === 'object') http = { proxy: httpRaw.proxy, proxyStrictSSL: httpRaw.proxyStrictSSL };
     } catch {
       settings = DEFAULT_SERVER_SETTINGS;
     }
     workspace.reconfigure(engineSettings(settings));
-    for (const d of documents.all()) publish(d.uri);
+    jwks.configure(settings, http, trusted);
+    for (const d of documents.all()) {
+      publish(d.uri);
+      jwks.schedule(d.uri, () => workspace.model(d.uri));
+    }
   };
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
-    const init = params.initializationOptions as { settings?: Partial<ServerSettings> } | undefined;
+    const init = params.initializationOptions as InitializationOptions | undefined;
+    trusted = init?.trusted ?? true;
+    http = init?.http ?? {};
     if (init?.settings) {
-      settings = { ...DEFAULT_SERVER_SETTINGS, ...init.settings };
+      settings = mergeSettings(init.settings);
       workspace.reconfigure(engineSettings(settings));
     }
+    jwks.configure(settings, http, trusted);
     const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders = uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     return {
@@ -153,6 +189,7 @@ export function startServer(connection: Connection): void {
         definitionProvider: true,
         referencesProvider: true,
         codeLensProvider: { resolveProvider: false },
+        hoverProvider: true,
       },
       serverInfo: { name: SERVER_NAME, version: '0.1.0' },
     };
@@ -183,6 +220,7 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose(async (e) => {
     const uri = e.document.uri;
+    jwks.cancel(uri);
     pending.delete(uri);
     analyzedVersion.delete(uri);
     connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -238,8 +276,14 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onCodeLens((params) => {
-    freshModel(params.textDocument.uri);
-    return workspace.navigator.referenced(workspace.resources, params.textDocument.uri).map(({ resource, name, references }) => {
+    const model = freshModel(params.textDocument.uri);
+    const recheck = model
+      ? jwks.lenses(model).map(({ range }) => ({
+          range,
+          command: { title: 'Re-check JWKS', command: 'istioSecurity.checkJwks', arguments: [params.textDocument.uri] },
+        }))
+      : [];
+    const refs = workspace.navigator.referenced(workspace.resources, params.textDocument.uri).map(({ resource, name, references }) => {
       const n = references.length;
       const what = resource.resource.kind === 'Gateway' ? 'VirtualService' : 'AuthorizationPolicy rule';
       return {
@@ -251,6 +295,39 @@ export function startServer(connection: Connection): void {
         },
       };
     });
+    return [...refs, ...recheck];
+  });
+
+  connection.onHover((params) => {
+    const model = freshModel(params.textDocument.uri);
+    if (!model) return null;
+    const text = jwks.hover(model, params.position);
+    return text ? { contents: { kind: 'markdown', value: text } } : null;
+  });
+
+  connection.onNotification(TrustNotification, (p: TrustParams) => {
+    trusted = p.trusted;
+    if (p.http) http = p.http;
+    jwks.configure(settings, http, trusted);
+    for (const d of documents.all()) jwks.schedule(d.uri, () => workspace.model(d.uri));
+  });
+
+  connection.onRequest(CheckJwksRequest, async (params: CheckJwksParams, token): Promise<CheckJwksResult> => {
+    const uris = params.uri ? [params.uri] : workspace.files();
+    const models = uris.flatMap((u) => {
+      const m = freshModel(u);
+      return m ? [[u, m] as [string, typeof m]] : [];
+    });
+    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('Checking JWKS endpoints', 0, undefined, true);
+    try {
+      const r = await jwks.checkNow(models, params.force ?? true, () => token.isCancellationRequested || progress?.token?.isCancellationRequested === true, (done, total) =>
+        progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`),
+      );
+      return { ...r, offline: jwks.offline };
+    } finally {
+      progress?.done();
+    }
   });
 
   // For tests and tools: resolves when the initial workspace index is built.

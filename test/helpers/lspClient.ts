@@ -63,7 +63,8 @@ export class LspTestClient {
         workspace: { configuration: true, workspaceFolders: true },
         textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true } },
       },
-      initializationOptions: opts.initializationOptions,
+      // Tests make no network request unless they ask for it (JWKS tests pass their own options).
+      initializationOptions: opts.initializationOptions ?? { settings: { offline: true } },
     });
     client.capabilities = init.capabilities;
     await client.connection.sendNotification('initialized', {});

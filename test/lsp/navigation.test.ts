@@ -114,7 +114,10 @@ describe('LSP navigation across workspace files', () => {
 
   it('shows "referenced by N" lenses on Gateways and RequestAuthentications', async () => {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uri('auth.yaml') } });
-    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title]), [[3, 'referenced by 1 AuthorizationPolicy rule']]);
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title]), [
+      [3, 'referenced by 1 AuthorizationPolicy rule'],
+      [7, 'Re-check JWKS'],
+    ]);
   });
 
   it('lists workspace symbols matching a query', async () => {

@@ -1,4 +1,7 @@
 import { parseArgs } from 'node:util';
+import { compareFindings } from '../../../engine/src/diagnostics';
+import { JwksCache } from '../../../engine/src/jwks/cache';
+import { ReachabilityTracker } from '../../../engine/src/jwks/tracker';
 import { Workspace } from '../../../engine/src/workspace/workspace';
 import { collectYamlFiles, readText } from '../files';
 import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
@@ -16,10 +19,29 @@ export function loadWorkspace(files: readonly string[]): Workspace {
   return ws;
 }
 
-/** Checks files with the same engine as the language server, cross-file checks included. */
-export async function checkFiles(files: readonly string[]): Promise<FileFindings[]> {
+export interface CheckOptions {
+  /** Make no network request (no JWKS or OIDC discovery fetch). */
+  offline: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Checks files with the same engine as the language server: per document, cross-file, and JWKS endpoints unless offline. */
+export async function checkFiles(files: readonly string[], opts: CheckOptions = { offline: true }): Promise<FileFindings[]> {
   const ws = loadWorkspace(files);
-  return files.map((file) => ({ file, findings: ws.findings(file) }));
+  const tracker = new ReachabilityTracker();
+  const network = { offline: opts.offline, env: opts.env, cache: new JwksCache() };
+  const results: FileFindings[] = [];
+  for (const file of files) {
+    const model = ws.model(file);
+    let findings = ws.findings(file);
+    if (model && !opts.offline) {
+      await tracker.check(model, network);
+      const reach = tracker.findings(model);
+      if (reach.length) findings = [...findings, ...reach].sort(compareFindings);
+    }
+    results.push({ file, findings });
+  }
+  return results;
 }
 
 export const check: Command = async (args, io) => {
@@ -40,7 +62,7 @@ export const check: Command = async (args, io) => {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const results = await checkFiles(files);
+  const results = await checkFiles(files, { offline: values.offline === true, env: io.env });
   if (format === 'json') io.stdout(formatJson(results));
   else if (format === 'sarif') io.stdout(formatSarif(results, io.cwd, VERSION));
   else io.stdout(formatText(results, io.cwd));

@@ -1,0 +1,23 @@
+import { parseArgs } from 'node:util';
+import { decodeToken } from '../../../engine/src/jwt/index';
+import { EXIT, UsageError, type Command } from '../io';
+
+export const DECODE_USAGE = `Usage: istio-sec decode <token | ->
+Decodes a JWT without verifying it ('-' reads it from stdin; a "Bearer " prefix is ignored) and
+prints JSON: header, payload, iat/nbf/exp in ISO UTC and relative form, status (valid, expired,
+not-yet-valid with Envoy's 60 s clock skew) and the request principal Istio derives (<iss>/<sub>).
+Exit status: 0 decoded, 2 malformed token or usage.`;
+
+export const decode: Command = async (args, io) => {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('decode needs exactly one token (or - for stdin)');
+  const input = positionals[0] === '-' ? await io.readStdin() : positionals[0];
+  const r = decodeToken(input);
+  if (!r.ok) {
+    io.stderr(`istio-sec decode: not a JWT: ${r.error}\n`);
+    return EXIT.usage;
+  }
+  const { header, payload, times, status, statusDetail, issuer, subject, audiences, principal, problems } = r.jwt;
+  io.stdout(`${JSON.stringify({ header, payload, times, status, statusDetail, issuer, subject, audiences, principal, problems }, null, 2)}\n`);
+  return EXIT.ok;
+};
