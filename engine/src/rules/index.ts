@@ -3,6 +3,11 @@ import { authorizationPolicyRules } from './authorizationPolicy';
 import { requestAuthenticationRules } from './requestAuthentication';
 import { peerAuthenticationRules } from './peerAuthentication';
 import { workloadRules } from './common/workload';
+import { gatewayRules } from './gateway';
+import { virtualServiceRules } from './virtualService';
+import { destinationRuleRules } from './destinationRule';
+import { serviceEntryRules } from './serviceEntry';
+import { tlsRules } from './common/tls';
 
 /** Every semantic rule, grouped by kind (one file per kind). */
 export const RULES: readonly Rule[] = [
@@ -10,4 +15,9 @@ export const RULES: readonly Rule[] = [
   ...requestAuthenticationRules,
   ...peerAuthenticationRules,
   ...workloadRules,
+  ...gatewayRules,
+  ...virtualServiceRules,
+  ...destinationRuleRules,
+  ...serviceEntryRules,
+  ...tlsRules,
 ];
