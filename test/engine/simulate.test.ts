@@ -5,43 +5,14 @@ import { before, describe, it } from 'node:test';
 import { simulate, type SimRequest, type SimTarget } from '../../engine/src/simulate/index';
 import { REALWORLD } from '../helpers/build';
 import { makeKey, type TestKey } from '../helpers/jwks';
-import { resourcesOf, sample, SAMPLE_ISSUER, signToken } from '../helpers/jwtSign';
+import { resourcesOf, sample, SAMPLE_ISSUER, sampleRequestAuthentication, sampleRequireJwt, signToken } from '../helpers/jwtSign';
 
 const HTTPBIN: SimTarget = { namespace: 'foo', labels: { app: 'httpbin', version: 'v1' } };
 const GET: SimRequest = { method: 'GET', path: '/headers', host: 'httpbin.foo:8000', port: 8000, sourcePrincipal: 'cluster.local/ns/foo/sa/sleep' };
 
-/** The jwt tutorial's RequestAuthentication with the sample JWKS inline (istio.io authn-policy / authz-jwt tasks). */
-function requestAuth(): string {
-  return `apiVersion: security.istio.io/v1
-kind: RequestAuthentication
-metadata:
-  name: jwt-example
-  namespace: foo
-spec:
-  selector:
-    matchLabels:
-      app: httpbin
-  jwtRules:
-  - issuer: "${SAMPLE_ISSUER}"
-    jwks: '${sample('jwks.json').replace(/\s+/g, ' ')}'
-`;
-}
+const requestAuth = sampleRequestAuthentication;
 
-const REQUIRE_JWT = `apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata:
-  name: require-jwt
-  namespace: foo
-spec:
-  selector:
-    matchLabels:
-      app: httpbin
-  action: ALLOW
-  rules:
-  - from:
-    - source:
-        requestPrincipals: ["${SAMPLE_ISSUER}/${SAMPLE_ISSUER}"]
-`;
+const REQUIRE_JWT = sampleRequireJwt(`${SAMPLE_ISSUER}/${SAMPLE_ISSUER}`);
 
 const ANY_PRINCIPAL = REQUIRE_JWT.replace(`["${SAMPLE_ISSUER}/${SAMPLE_ISSUER}"]`, '["*"]');
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { REALWORLD } from './build';
-import { FileModel } from '../../engine/src/model/fileModel';
 import type { IstioResource } from '../../engine/src/model/resource';
+import { resourcesOfText } from '../../engine/src/simulate/index';
 
 /** Istio's sample tokens and key set (issuer testing@secure.istio.io), read in place. */
 export const ISTIO_JWT_SAMPLES = join(REALWORLD, 'istio-istio/security/tools/jwt/samples');
@@ -24,9 +24,41 @@ export async function signToken(privateJwk: JWK, payload: JWTPayload, header: { 
 
 /** The Istio resources of YAML texts, as the engine's FileModel identifies them. */
 export function resourcesOf(...texts: string[]): IstioResource[] {
-  return texts.flatMap((text) => {
-    const model = new FileModel();
-    model.update(text);
-    return model.documents.flatMap((d) => (d.analysis.resource ? [d.analysis.resource] : []));
-  });
+  return texts.flatMap(resourcesOfText);
+}
+
+/** The JWT tutorial's RequestAuthentication (httpbin in foo) with Istio's sample JWKS inline. */
+export function sampleRequestAuthentication(): string {
+  return `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata:
+  name: jwt-example
+  namespace: foo
+spec:
+  selector:
+    matchLabels:
+      app: httpbin
+  jwtRules:
+  - issuer: "${SAMPLE_ISSUER}"
+    jwks: '${sample('jwks.json').replace(/\s+/g, ' ')}'
+`;
+}
+
+/** The tutorial's ALLOW policy on httpbin requiring a request principal (one rule, one `from`). */
+export function sampleRequireJwt(principal: string): string {
+  return `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: require-jwt
+  namespace: foo
+spec:
+  selector:
+    matchLabels:
+      app: httpbin
+  action: ALLOW
+  rules:
+  - from:
+    - source:
+        requestPrincipals: ["${principal}"]
+`;
 }

@@ -13,10 +13,12 @@
  *   settings: rootNamespace, defaultNamespace, offline (no JWKS fetch: signatures of jwksUri
  *   rules are not checked, the trace says so), jwks (getJwks options and cache), now (epoch ms).
  *   Traces never contain a whole token.
+ * - `resourcesOfText(text)`: the Istio resources of a YAML file (through FileModel).
  * - Building blocks for editors: `selectPolicies` (which policies apply and why),
  *   `evaluateRule` (one AuthorizationPolicy rule), the matchers in match.ts.
  */
 export { simulate, RBAC_DENIED } from './simulate';
+export { resourcesOfText } from './load';
 export { selectPolicies } from './select';
 export { evaluateRule, type EvalContext, type RuleResult } from './authz';
 export { authenticate, extractToken, normalizeClaims, SPACE_DELIMITED_CLAIMS, type AuthOutcome } from './authn';
