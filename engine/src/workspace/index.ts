@@ -29,6 +29,10 @@ export interface IndexedResource {
 export class WorkspaceIndex {
   private readonly files = new Map<string, IndexedResource[]>();
   private all: IndexedResource[] | undefined;
+  /** Lookups derived from `all`, rebuilt lazily after a change. */
+  private byKind: Map<string, IndexedResource[]> | undefined;
+  private byName: Map<string, IndexedResource> | undefined;
+  private byKindNs: Map<string, IndexedResource[]> | undefined;
   private _version = 0;
   private _revision = 0;
 
@@ -94,7 +98,12 @@ export class WorkspaceIndex {
   }
 
   resources(): readonly IndexedResource[] {
-    if (!this.all) this.all = [...this.files.values()].flat();
+    if (!this.all) {
+      this.all = [...this.files.values()].flat();
+      this.byKind = undefined;
+      this.byName = undefined;
+      this.byKindNs = undefined;
+    }
     return this.all;
   }
 
@@ -102,8 +111,46 @@ export class WorkspaceIndex {
     return this.files.get(file) ?? [];
   }
 
-  ofKind(kind: string): IndexedResource[] {
-    return this.resources().filter((r) => r.resource.kind === kind);
+  ofKind(kind: string): readonly IndexedResource[] {
+    const all = this.resources();
+    if (!this.byKind) {
+      this.byKind = new Map();
+      for (const r of all) {
+        const list = this.byKind.get(r.resource.kind);
+        if (list) list.push(r);
+        else this.byKind.set(r.resource.kind, [r]);
+      }
+    }
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** Resources of a kind that reach `namespace`: those in it, and those in the root namespace. */
+  inScope(kind: string, namespace: string, rootNamespace: string): IndexedResource[] {
+    const all = this.resources();
+    if (!this.byKindNs) {
+      this.byKindNs = new Map();
+      for (const r of all) {
+        const key = `${r.resource.kind}/${r.namespace}`;
+        const list = this.byKindNs.get(key);
+        if (list) list.push(r);
+        else this.byKindNs.set(key, [r]);
+      }
+    }
+    const own = this.byKindNs.get(`${kind}/${namespace}`) ?? [];
+    return namespace === rootNamespace ? own : [...own, ...(this.byKindNs.get(`${kind}/${rootNamespace}`) ?? [])];
+  }
+
+  /** The resource of a kind with a namespace and name (the first one when duplicated). */
+  named(kind: string, namespace: string, name: string): IndexedResource | undefined {
+    const all = this.resources();
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const r of all) {
+        const key = `${r.resource.kind}/${r.namespace}/${r.resource.name ?? ''}`;
+        if (!this.byName.has(key)) this.byName.set(key, r);
+      }
+    }
+    return this.byName.get(`${kind}/${namespace}/${name}`);
   }
 
   get size(): number {

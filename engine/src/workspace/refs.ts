@@ -20,7 +20,7 @@ export function parseGatewayRef(ref: string, defaultNs: string): { namespace: st
 }
 
 export function findGateway(index: WorkspaceIndex, namespace: string, name: string): IndexedResource | undefined {
-  return index.ofKind('Gateway').find((g) => g.namespace === namespace && g.resource.name === name);
+  return index.named('Gateway', namespace, name);
 }
 
 /** DNS wildcard match in either direction, as Istio intersects hosts (`*` matches everything). */

@@ -7,7 +7,7 @@ const asObjs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj
 
 /** RequestAuthentications whose rules reach workloads in `namespace` (same namespace or the root namespace). */
 export function requestAuthsInScope(index: WorkspaceIndex, namespace: string, rootNamespace: string): IndexedResource[] {
-  return index.ofKind('RequestAuthentication').filter((ra) => ra.namespace === namespace || ra.namespace === rootNamespace);
+  return index.inScope('RequestAuthentication', namespace, rootNamespace);
 }
 
 export function issuersOf(ra: IndexedResource): string[] {
@@ -99,9 +99,8 @@ export const requestAuthWithoutPolicy: CrossRule = {
   summary: 'A RequestAuthentication with no AuthorizationPolicy requiring a token: requests without a token are still allowed.',
   source: 'Istio docs: RequestAuthentication only rejects invalid tokens; use an AuthorizationPolicy to require one',
   check({ index, settings, report }) {
-    const policies = index.ofKind('AuthorizationPolicy');
     for (const ra of index.ofKind('RequestAuthentication')) {
-      const covered = policies.some((ap) => (ap.namespace === ra.namespace || ap.namespace === settings.rootNamespace) && requiresToken(ap));
+      const covered = index.inScope('AuthorizationPolicy', ra.namespace, settings.rootNamespace).some(requiresToken);
       if (covered) continue;
       const name = `${ra.resource.name ?? 'jwt'}-require-jwt`;
       report({
