@@ -368,7 +368,7 @@ function unreachableRules(ctx: RuleContext, kind: 'http' | 'tls' | 'tcp'): Unrea
       const dup = seen.get(key);
       if (dup !== undefined) {
         duplicates++;
-        out.push({ path: m.path, target: 'value', istioCode: 'IST0131', message: `This match of ${kind} rule ${label} is never used: rule ${routeLabel(routes[dup], http)} has the same match earlier.` });
+        out.push({ ...anchorOf(m), istioCode: 'IST0131', message: `This match of ${kind} rule ${label} is never used: rule ${routeLabel(routes[dup], http)} has the same match earlier.` });
       } else seen.set(key, route.index);
     }
     if (emptyMatchAt < 0 && duplicates === asList(route.item.match).length) {
