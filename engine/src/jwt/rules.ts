@@ -3,6 +3,7 @@
  * audience (Envoy jwt_authn: exact issuer; audiences checked only when the rule lists some).
  */
 import type { DecodedJwt } from './decode';
+import { isObj, stringsOf } from './plain';
 
 /** One spec.jwtRules[i] of a RequestAuthentication, as the JWT features need it. */
 export interface JwtRuleInfo {
@@ -33,10 +34,6 @@ export interface ResourceLike {
   spec: Record<string, unknown>;
 }
 
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 function stringMap(v: unknown): Record<string, string> | undefined {
   if (!isObj(v)) return undefined;
@@ -56,15 +53,15 @@ export function jwtRulesOf(resources: readonly ResourceLike[], defaultNamespace 
         name: r.name ?? '',
         ruleIndex,
         issuer: raw.issuer,
-        audiences: strings(raw.audiences),
+        audiences: stringsOf(raw.audiences),
         jwks: typeof raw.jwks === 'string' || isObj(raw.jwks) ? (raw.jwks as string | object) : undefined,
         jwksUri: typeof raw.jwksUri === 'string' ? raw.jwksUri : undefined,
         fromHeaders: Array.isArray(raw.fromHeaders)
           ? raw.fromHeaders.filter(isObj).flatMap((h) => (typeof h.name === 'string' ? [{ name: h.name, prefix: typeof h.prefix === 'string' ? h.prefix : undefined }] : []))
           : undefined,
-        fromParams: Array.isArray(raw.fromParams) ? strings(raw.fromParams) : undefined,
-        fromCookies: Array.isArray(raw.fromCookies) ? strings(raw.fromCookies) : undefined,
-        spaceDelimitedClaims: Array.isArray(raw.spaceDelimitedClaims) ? strings(raw.spaceDelimitedClaims) : undefined,
+        fromParams: Array.isArray(raw.fromParams) ? stringsOf(raw.fromParams) : undefined,
+        fromCookies: Array.isArray(raw.fromCookies) ? stringsOf(raw.fromCookies) : undefined,
+        spaceDelimitedClaims: Array.isArray(raw.spaceDelimitedClaims) ? stringsOf(raw.spaceDelimitedClaims) : undefined,
         selector,
       });
     });

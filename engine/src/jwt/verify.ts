@@ -8,6 +8,7 @@
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { CLOCK_SKEW_SECONDS, ENVOY_ALGORITHMS, decodeToken, type DecodedJwt } from './decode';
 import { audienceAccepted, slashVariant } from './rules';
+import { isObj } from './plain';
 
 export type CheckName = 'format' | 'alg' | 'issuer' | 'exp' | 'nbf' | 'audience' | 'kid' | 'key-alg' | 'signature';
 
@@ -76,7 +77,6 @@ export function isSymmetricAlg(alg: string): boolean {
   return /^HS(256|384|512)$/.test(alg);
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Parses an inline jwks (string or object) into a key set, or explains why it is not one. */
 export function parseJwkSet(jwks: string | object): { jwks?: JwkSetLike; error?: string } {

@@ -92,7 +92,7 @@ function rejection(verdicts: RuleVerdict[]): { status: 401 | 403; reason: string
 export async function authenticate(rules: readonly JwtRuleInfo[], req: RequestView, opts: KeySetOptions, now: number): Promise<AuthOutcome> {
   const trace: string[] = [];
   if (rules.length === 0) {
-    const t = rules.length === 0 && req.anyToken ? ' The token is ignored: no RequestAuthentication applies, so it gives no identity.' : '';
+    const t = req.anyToken ? ' The token is ignored: no RequestAuthentication applies, so it gives no identity.' : '';
     return { kind: 'anonymous', trace: [`No jwtRules apply: the request has no request principal.${t}`] };
   }
   const sorted = [...rules].sort((a, b) => (a.issuer < b.issuer ? -1 : a.issuer > b.issuer ? 1 : 0));

@@ -24,8 +24,8 @@ import {
   matchTrustDomain,
 } from './match';
 import type { RequestView } from './request';
+import { isObj, stringsOf, type Obj } from '../jwt/plain';
 
-type Obj = Record<string, unknown>;
 type ValueTest = (value: string) => boolean | undefined;
 
 export interface EvalContext {
@@ -47,8 +47,6 @@ export interface RuleResult {
   notes: string[];
 }
 
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 class InvalidRule extends Error {}
 
@@ -139,8 +137,8 @@ function whenTest(key: string, ctx: EvalContext, notes: string[]): ValueTest | u
 
 function evalFields(block: Obj, tests: Record<string, [string, ValueTest]>, ctx: EvalContext, where: string): string | undefined {
   for (const [field, [notField, test]] of Object.entries(tests)) {
-    const values = strs(block[field]);
-    const notValues = strs(block[notField]);
+    const values = stringsOf(block[field]);
+    const notValues = stringsOf(block[notField]);
     if (values.length === 0 && notValues.length === 0) continue;
     if (!evalField(values, notValues, test, ctx, `${where}.${field}`)) return `${where}.${values.length ? field : notField}`;
   }
@@ -172,7 +170,7 @@ export function evaluateRule(rule: unknown, ctx: EvalContext, where: string): Ru
       const key = typeof c.key === 'string' ? c.key : '';
       const test = whenTest(key, ctx, notes);
       if (!test) return { matched: false, skipped: `unknown when key ${JSON.stringify(key)}`, notes };
-      tests.push({ key, test, values: strs(c.values), notValues: strs(c.notValues) });
+      tests.push({ key, test, values: stringsOf(c.values), notValues: stringsOf(c.notValues) });
     }
     const fromMiss = anyBlock(rule.from, 'source', sourceTests(ctx), ctx, `${where}.from`);
     const toMiss = anyBlock(rule.to, 'operation', operationTests(ctx), ctx, `${where}.to`);

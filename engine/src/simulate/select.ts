@@ -5,9 +5,8 @@
  * workload's sidecar.
  */
 import type { SimResource, SimTarget } from './types';
+import { isObj, type Obj } from '../jwt/plain';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export interface Selection {
   applies: SimResource[];
