@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFirstFix, expectFinding, expectNoFinding, findingsOf, type Expected } from '../helpers/ruleAssert';
+import { applyFirstFix, expectFinding, expectNoFinding, findingsOf, type Expected, realWorldErrors, validNetworkingFiles } from '../helpers/ruleAssert';
 
 const gw = (servers: string, name = 'my-gw'): string =>
   `apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    istio: ingressgateway\n${servers}`;
@@ -128,5 +128,12 @@ describe('Gateway rules', () => {
 
   it('leaves the schema-covered credentialName + credentialNames conflict to CEL', () => {
     expectNoFinding(gw(server(https443, '    tls:\n      mode: SIMPLE\n      credentialName: a\n      credentialNames: [b]\n')), 'tls-certificate-source-conflict');
+  });
+});
+
+describe('gateway rules on real-world files Istio accepts', () => {
+  it('raise no errors', () => {
+    assert.ok(validNetworkingFiles().length > 40, 'the real-world set is present');
+    assert.deepEqual(realWorldErrors(/^(gateway|tls)-/), []);
   });
 });

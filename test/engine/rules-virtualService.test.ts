@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFirstFix, expectFinding, expectNoFinding, type Expected } from '../helpers/ruleAssert';
+import { applyFirstFix, expectFinding, expectNoFinding, type Expected, realWorldErrors, validNetworkingFiles } from '../helpers/ruleAssert';
 
 const vs = (spec: string): string => `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\n  namespace: default\nspec:\n${spec}`;
 const route = '    route:\n    - destination:\n        host: reviews\n';
@@ -95,5 +95,12 @@ describe('VirtualService rules', () => {
   it('warns (not errors) on an IP used as SNI', () => {
     const yaml = vs('  hosts:\n  - "*.bookinfo.com"\n  tls:\n  - match:\n    - sniHosts:\n      - 10.0.0.1\n    route:\n    - destination:\n        host: login\n');
     expectFinding(yaml, { code: 'vs-tls-route-invalid', severity: 'warning', at: '10.0.0.1' });
+  });
+});
+
+describe('virtualService rules on real-world files Istio accepts', () => {
+  it('raise no errors', () => {
+    assert.ok(validNetworkingFiles().length > 40, 'the real-world set is present');
+    assert.deepEqual(realWorldErrors(/^vs-/), []);
   });
 });

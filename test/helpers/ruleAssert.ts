@@ -4,6 +4,9 @@
  * expected range is the position of a unique piece of the manifest's text.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { FileModel } from '../../engine/src/model/fileModel';
 import { analyzeDocument } from '../../engine/src/analyze';
 import type { Finding, Range, Severity } from '../../engine/src/diagnostics';
 
@@ -61,4 +64,41 @@ export function applyFirstFix(yaml: string, f: Finding): string {
   const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
   const [edit] = fix.edits;
   return yaml.slice(0, offset(edit.range.start)) + edit.newText + yaml.slice(offset(edit.range.end));
+}
+
+/** The real-world files that Istio 1.30 accepts (shared/realworld/README.md: "Valid, current"), networking part. */
+export const REALWORLD_ROOT = path.resolve(__dirname, '../../../shared/realworld');
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p) : /\.ya?ml$/.test(p) ? [p] : [];
+  });
+}
+
+export function validNetworkingFiles(): string[] {
+  const r = (p: string): string => path.join(REALWORLD_ROOT, p);
+  return [
+    ...filesUnder(r('istio-istio/samples')).filter((f) => !f.includes('/platform/kube/rbac/')),
+    ...filesUnder(r('istio-istio/pkg/test/datasets/validation/dataset')).filter((f) => path.basename(f).startsWith('networking-')),
+    r('istio-istio/pkg/config/validation/testdata/crds/destinationrule-valid.yaml'),
+    r('istio-istio/pkg/config/validation/testdata/crds/serviceentry-valid.yaml'),
+    ...filesUnder(r('Istio-Succinctly-Policies')),
+    ...filesUnder(r('garystafford-storefront-demo/minikube')),
+    ...filesUnder(r('garystafford-k8s-istio-observe-backend/resources/dev')),
+  ].filter((f) => existsSync(f));
+}
+
+/** Every error-severity finding whose code matches, over the valid real-world networking files. */
+export function realWorldErrors(codes: RegExp): string[] {
+  const out: string[] = [];
+  for (const file of validNetworkingFiles()) {
+    const model = new FileModel();
+    model.update(readFileSync(file, 'utf8'));
+    for (const f of model.findings()) {
+      if (codes.test(f.code) && f.severity === 'error') out.push(`${path.relative(REALWORLD_ROOT, file)}:${f.range.start.line + 1} ${f.code} ${f.message}`);
+    }
+  }
+  return out;
 }

@@ -9,7 +9,7 @@
 import type { Path } from '../model/locate';
 import { defineRules, type RuleContext } from './rule';
 import { asObj, hasItems, isSet, objItems, stringItems, type Obj } from './common/workload';
-import { reportExportTo, isDNS1123Label, fqdnProblem, wildcardDomainProblem } from './common/hosts';
+import { firstKeyAnchor, reportExportTo, isDNS1123Label, fqdnProblem, wildcardDomainProblem } from './common/hosts';
 import { isIPAddress } from './common/net';
 import { durationProblem } from './common/durations';
 import { trafficPoliciesOf, type PolicyAt } from './common/tls';
@@ -62,12 +62,11 @@ export const destinationRuleRules = defineRules([
     check(ctx) {
       for (const p of trafficPoliciesOf(ctx)) {
         const level = isPortLevel(p);
-        if (level && !isSet(p.policy, 'port')) ctx.report({ path: p.path, message: 'A port-level traffic policy must have a port (e.g. port: {number: 80}).' });
+        if (level && !isSet(p.policy, 'port')) ctx.report({ ...firstKeyAnchor(p.policy, p.path), message: 'A port-level traffic policy must have a port (e.g. port: {number: 80}).' });
         const fields = level ? PORT_POLICY_FIELDS : POLICY_FIELDS;
         if (fields.some((f) => isSet(p.policy, f))) continue;
         ctx.report({
-          path: p.path,
-          target: level ? 'value' : 'key',
+          ...(level ? firstKeyAnchor(p.policy, p.path) : { path: p.path, target: 'key' as const }),
           message: `${level ? 'A port traffic policy' : 'trafficPolicy'} must have at least one of ${fields.join(', ')}; remove it if it is not needed.`,
         });
       }

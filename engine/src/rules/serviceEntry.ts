@@ -13,6 +13,7 @@ import {
   PROTOCOL_NAMES,
   closestValue,
   reportExportTo,
+  firstKeyAnchor,
   fqdnProblem,
   isHTTPProtocol,
   isTCPProtocol,
@@ -171,7 +172,7 @@ export const serviceEntryRules = defineRules([
       for (const { ep, path } of endpointsOf(ctx)) {
         const addr = typeof ep.address === 'string' ? ep.address : '';
         if (resolution === 'STATIC') {
-          if (addr === '' && !isSet(ep, 'network')) ctx.report({ path, message: 'An endpoint address is required.' });
+          if (addr === '' && !isSet(ep, 'network')) ctx.report({ ...firstKeyAnchor(ep, path), message: 'An endpoint address is required.' });
           else if (addr.startsWith(UNIX_PREFIX) && ports.length !== 1) ctx.report({ path: [...path, 'address'], message: `A unix endpoint needs exactly 1 service port (this ServiceEntry has ${ports.length}).` });
           else if (addr !== '' && !addr.startsWith(UNIX_PREFIX) && !isIPAddress(addr)) {
             ctx.report({ path: [...path, 'address'], message: `Endpoint address '${addr}' is not a valid IP address; STATIC resolution needs IPs (use resolution: DNS for host names).` });
@@ -218,7 +219,7 @@ export const serviceEntryRules = defineRules([
       for (const { port, path } of portsOf(ctx)) {
         const p = parseProtocol(protocolOf(port));
         if (p !== 'HTTP' && p !== 'TLS' && p !== 'GRPC' && p !== 'HTTP2') {
-          ctx.report({ path: isSet(port, 'protocol') ? [...path, 'protocol'] : path, target: isSet(port, 'protocol') ? 'value' : 'key', message: 'Only HTTP, TLS, GRPC and HTTP2 protocols are supported for resolution DYNAMIC_DNS.' });
+          ctx.report({ ...(isSet(port, 'protocol') ? { path: [...path, 'protocol'] } : firstKeyAnchor(port, path)), message: 'Only HTTP, TLS, GRPC and HTTP2 protocols are supported for resolution DYNAMIC_DNS.' });
         }
       }
       const location = spec(ctx).location;
@@ -244,7 +245,7 @@ export const serviceEntryRules = defineRules([
       for (const { port, path } of portsOf(ctx)) {
         const p = parseProtocol(protocolOf(port));
         if (isHTTPProtocol(p) || isTLSProtocol(p)) continue;
-        ctx.report({ path: isSet(port, 'protocol') ? [...path, 'protocol'] : path, target: isSet(port, 'protocol') ? 'value' : 'key', message: `Multiple hosts with a non-HTTP, non-TLS port (${protocolOf(port) || 'protocol unset'}): plain TCP cannot tell the hosts apart. Use one ServiceEntry per host, protocol HTTP/TLS, or resolution NONE.` });
+        ctx.report({ ...(isSet(port, 'protocol') ? { path: [...path, 'protocol'] } : firstKeyAnchor(port, path)), message: `Multiple hosts with a non-HTTP, non-TLS port (${protocolOf(port) || 'protocol unset'}): plain TCP cannot tell the hosts apart. Use one ServiceEntry per host, protocol HTTP/TLS, or resolution NONE.` });
         return;
       }
     },

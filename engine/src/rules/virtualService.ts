@@ -13,6 +13,7 @@ import {
   MESH_GATEWAY,
   closestValue,
   reportExportTo,
+  firstKeyAnchor,
   gatewayNameCheck,
   hostSubsetOf,
   hostsOverlap,
@@ -324,11 +325,9 @@ function matchKey(v: unknown, dropName: boolean): string {
   return JSON.stringify(norm(v, true));
 }
 
-/** A one-line place to underline a whole route: its name, else its first key. */
+/** A one-line place to underline a whole route or match: its name, else its first key. */
 function anchorOf(route: At): { path: Path; target: 'key' | 'value' } {
-  if (typeof route.item.name === 'string') return { path: [...route.path, 'name'], target: 'value' };
-  const first = Object.keys(route.item)[0];
-  return first === undefined ? { path: route.path, target: 'value' } : { path: [...route.path, first], target: 'key' };
+  return typeof route.item.name === 'string' ? { path: [...route.path, 'name'], target: 'value' } : firstKeyAnchor(route.item, route.path);
 }
 
 interface Unreachable {

@@ -283,3 +283,9 @@ export function reportExportTo(ctx: RuleContext, isServiceEntry: boolean): void 
   const list = (Array.isArray(raw) ? raw : []).map((e: unknown) => (typeof e === 'string' ? e : undefined));
   for (const p of exportToProblems(ns, list, isServiceEntry)) ctx.report({ path: ['spec', 'exportTo', p.index], message: p.message });
 }
+
+/** Where to underline a whole mapping on one line: its first key (or the mapping itself when empty). */
+export function firstKeyAnchor(obj: Record<string, unknown>, path: Path): { path: Path; target: 'key' | 'value' } {
+  const first = Object.keys(obj)[0];
+  return first === undefined ? { path, target: 'value' } : { path: [...path, first], target: 'key' };
+}
