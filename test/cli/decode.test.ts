@@ -4,7 +4,7 @@ import { runCli } from '../helpers/cli';
 import { ensureCliHas } from '../helpers/cliFresh';
 import { sample, SAMPLE_ISSUER } from '../helpers/jwtSign';
 
-describe('istio-sec decode', () => {
+describe('istio-sec decode', { timeout: 120_000 }, () => {
   before(() => ensureCliHas('decode needs exactly one token'));
 
   it('prints header, payload, ISO times, status and principal as JSON', () => {

@@ -19,7 +19,7 @@ ${sampleRequireJwt('*')}    to:
 
 const BASE = ['simulate', '--namespace', 'foo', '--labels', 'app=httpbin,version=v1', '--method', 'GET', '--path', '/headers', '--header', 'x-env: prod'];
 
-describe('istio-sec simulate', () => {
+describe('istio-sec simulate', { timeout: 120_000 }, () => {
   let dir: string;
   before(() => {
     ensureCliHas('simulate needs at least one manifest');

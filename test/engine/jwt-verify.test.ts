@@ -10,7 +10,7 @@ const NOW_S = NOW / 1000;
 
 const statusOf = (r: VerifyResult, check: string) => r.checks.find((c) => c.check === check)?.ok;
 
-describe('verifyToken: each check as Envoy makes it', () => {
+describe('verifyToken: each check as Envoy makes it', { timeout: 120_000 }, () => {
   let rsa: TestKey;
   let ec: TestKey;
   let jwks: { keys: unknown[] };

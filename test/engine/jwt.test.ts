@@ -22,7 +22,7 @@ function rule(issuer: string, extra: Partial<JwtRuleInfo> = {}): JwtRuleInfo {
   return { namespace: 'foo', name: 'ra', ruleIndex: 0, issuer, audiences: [], ...extra };
 }
 
-describe('decodeToken', () => {
+describe('decodeToken', { timeout: 120_000 }, () => {
   it('decodes the Istio sample token: header, payload, ISO times, principal', () => {
     const r = decodeToken(sample('demo.jwt'), NOW);
     assert.ok(r.ok);
@@ -78,7 +78,7 @@ describe('decodeToken', () => {
   });
 });
 
-describe('findTokens', () => {
+describe('findTokens', { timeout: 120_000 }, () => {
   it('finds tokens in values, block scalars and comments with exact offsets', () => {
     const demo = sample('demo.jwt');
     const text = `a: ${demo}\nb: |\n  Bearer ${demo}\n# token=${demo}\n`;
@@ -102,7 +102,7 @@ describe('findTokens', () => {
   });
 });
 
-describe('rulesAccepting and jwtRulesOf', () => {
+describe('rulesAccepting and jwtRulesOf', { timeout: 120_000 }, () => {
   it('accepts by exact issuer; empty audiences accept any audience; listed audiences must intersect', () => {
     const jwt = { issuer: 'https://a.example.com/', audiences: ['api'] };
     const r = rulesAccepting(jwt, [
@@ -136,7 +136,7 @@ spec:
   });
 });
 
-describe('checkTokensInText', () => {
+describe('checkTokensInText', { timeout: 120_000 }, () => {
   it('expired token: information on the exact token range, redacted message', () => {
     const token = unsigned({ alg: 'RS256' }, { iss: 'x', exp: NOW_S - 3600 });
     const text = `kind: Foo\n# curl -H "Authorization: Bearer ${token}"\n`;

@@ -42,7 +42,7 @@ async function allowStatus(rules: string, req: Partial<SimRequest> = {}, extra: 
   return (await simulate(resourcesOf(ALLOW(rules), ...extra), TARGET, { ...REQ, ...req })).status;
 }
 
-describe('matchers (Istio generator semantics)', () => {
+describe('matchers (Istio generator semantics)', { timeout: 120_000 }, () => {
   it('principals: exact, prefix, suffix, "*" (needs an mTLS identity)', () => {
     const id = 'spiffe://cluster.local/ns/bar/sa/client';
     assert.ok(matchPrincipal('cluster.local/ns/bar/sa/client', id));
@@ -106,7 +106,7 @@ describe('matchers (Istio generator semantics)', () => {
   });
 });
 
-describe('simulate: rule fields', () => {
+describe('simulate: rule fields', { timeout: 120_000 }, () => {
   it('source fields and their not* forms', async () => {
     assert.equal(await allowStatus('  - from:\n    - source: {principals: ["cluster.local/ns/bar/sa/client"]}\n'), 200);
     assert.equal(await allowStatus('  - from:\n    - source: {notPrincipals: ["cluster.local/ns/bar/*"]}\n'), 403);
@@ -156,7 +156,7 @@ describe('simulate: rule fields', () => {
   });
 });
 
-describe('simulate: actions and precedence', () => {
+describe('simulate: actions and precedence', { timeout: 120_000 }, () => {
   it('DENY wins over ALLOW; AUDIT and dry-run never decide; CUSTOM is assumed to allow', async () => {
     const allowAll = ALLOW('  - {}\n');
     const deny = policy('no-admin', 'DENY', '  rules:\n  - to:\n    - operation: {paths: ["/admin/*"]}\n');
@@ -186,7 +186,7 @@ describe('simulate: actions and precedence', () => {
   });
 });
 
-describe('simulate: tokens and claims', () => {
+describe('simulate: tokens and claims', { timeout: 120_000 }, () => {
   let key: TestKey;
   let server: LoopbackServer;
 

@@ -21,7 +21,7 @@ const GROUPS = `${REQUIRE_JWT}    when:
       values: ["group1"]
 `;
 
-describe('simulate: Istio JWT tutorial with the sample tokens', () => {
+describe('simulate: Istio JWT tutorial with the sample tokens', { timeout: 120_000 }, () => {
   it('RequestAuthentication alone: no token → 200, garbage token → 401, sample token → 200', async () => {
     const res = resourcesOf(requestAuth());
     const none = await simulate(res, HTTPBIN, GET);
@@ -90,7 +90,7 @@ describe('simulate: Istio JWT tutorial with the sample tokens', () => {
   });
 });
 
-describe('simulate: Auth0 permissions scenario (auth0-blog/istio-auth0-integration policies)', () => {
+describe('simulate: Auth0 permissions scenario (auth0-blog/istio-auth0-integration policies)', { timeout: 120_000 }, () => {
   const ISSUER = 'https://dev-gypl8sw9.eu.auth0.com/';
   const POLICIES = join(REALWORLD, 'auth0-blog-istio-auth0-integration/security/policies');
   let key: TestKey;
