@@ -3,16 +3,15 @@ import {
   FileChangeType,
   SymbolKind,
   TextDocumentSyncKind,
-  TextDocuments,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { compareFindings, type Range } from '../../engine/src/diagnostics';
 import { outline } from '../../engine/src/outline';
 import type { EngineSettings } from '../../engine/src/rules/rule';
 import { Workspace } from '../../engine/src/workspace/workspace';
 import { toCodeActions, toDiagnostic } from './convert';
+import { DocumentStore, type Edit } from './documents';
 import { JwksService } from './jwksService';
 import {
   CheckJwksRequest,
@@ -40,7 +39,7 @@ function engineSettings(s: ServerSettings): EngineSettings {
  * documents over the files of the workspace folders) and converts engine types to LSP types.
  */
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents = new DocumentStore();
   let settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
   const workspace = new Workspace(engineSettings(settings));
   let canPullConfiguration = false;
@@ -84,6 +83,22 @@ export function startServer(connection: Connection): void {
       analyzedVersion.set(uri, doc.version);
     }
     return workspace.model(uri);
+  };
+
+  /** A single ranged edit goes to the engine at once (it re-splits only around it). */
+  const applyEdit = (uri: string, version: number, edit: Edit): void => {
+    if (analyzedVersion.get(uri) !== edit.fromVersion) {
+      // The model does not hold the text the edit applies to: the next access re-reads it whole.
+      analyzedVersion.delete(uri);
+      return;
+    }
+    try {
+      workspace.applyEdit(uri, edit.start, edit.end, edit.newText, edit.text);
+      analyzedVersion.set(uri, version);
+    } catch (err) {
+      analyzedVersion.delete(uri);
+      connection.console.error(`incremental update failed for ${uri}: ${String(err)}`);
+    }
   };
 
   const publish = (uri: string): void => {
@@ -217,9 +232,7 @@ export function startServer(connection: Connection): void {
     for (const d of documents.all()) publish(d.uri);
   });
 
-  documents.onDidChangeContent((e) => schedule(e.document.uri));
-  documents.onDidClose(async (e) => {
-    const uri = e.document.uri;
+  const onClosed = async (uri: string): Promise<void> => {
     jwks.cancel(uri);
     pending.delete(uri);
     analyzedVersion.delete(uri);
@@ -231,7 +244,7 @@ export function startServer(connection: Connection): void {
     if (text === undefined) workspace.remove(uri);
     else workspace.update(uri, text);
     for (const d of documents.all()) publish(d.uri);
-  });
+  };
 
   connection.onCodeAction((params) => toCodeActions(params.textDocument.uri, params.context.diagnostics));
 
@@ -336,6 +349,13 @@ export function startServer(connection: Connection): void {
     return { resources: workspace.resources.size };
   });
 
-  documents.listen(connection);
+  documents.listen(connection, {
+    opened: (doc) => schedule(doc.uri),
+    changed: (doc, edit) => {
+      if (edit) applyEdit(doc.uri, doc.version, edit);
+      schedule(doc.uri);
+    },
+    closed: (uri) => void onClosed(uri),
+  });
   connection.listen();
 }

@@ -54,3 +54,43 @@ describe('FileModel', () => {
     assert.equal(model.isIstioFile, false);
   });
 });
+
+describe('FileModel.applyEdit', () => {
+  const DOC = (i: number) => `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: p${i}\nspec:\n  action: DENY\n`;
+  const snapshot = (m: FileModel) => ({
+    docs: m.documents.map((d) => [d.segment.index, d.segment.startOffset, d.segment.startLine, d.segment.text]),
+    findings: m.findings(),
+  });
+
+  it('gives exactly what a full update gives, for random edits including --- lines', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pieces = ['x', '\n', '---\n', '-', 'name: y\n', '', '  ', 'apiVersion: v1\n', '\n---\nkind: Gateway\n'];
+    let text = Array.from({ length: 20 }, (_, i) => DOC(i)).join('---\n');
+    const inc = new FileModel();
+    inc.update(text);
+    for (let step = 0; step < 300; step++) {
+      const start = Math.floor(rnd() * (text.length + 1));
+      const end = Math.min(text.length, start + Math.floor(rnd() * 12));
+      const insert = pieces[Math.floor(rnd() * pieces.length)];
+      const next = text.slice(0, start) + insert + text.slice(end);
+      inc.applyEdit(start, end, insert, next);
+      const full = new FileModel();
+      full.update(next);
+      assert.deepEqual(snapshot(inc), snapshot(full), `step ${step}: edit [${start},${end}) -> ${JSON.stringify(insert)}`);
+      text = next;
+    }
+  });
+
+  it('re-analyses only the touched document and keeps the others in place', () => {
+    const docs = Array.from({ length: 1000 }, (_, i) => DOC(i));
+    const text = docs.join('---\n');
+    const m = new FileModel();
+    m.update(text);
+    const before = m.documents.slice();
+    const at = text.indexOf('name: p500') + 'name: p500'.length;
+    const stats = m.applyEdit(at, at, 'x', text.slice(0, at) + 'x' + text.slice(at));
+    assert.equal(stats.analyzed, 1);
+    assert.equal(m.documents.filter((d, i) => d !== before[i]).length, 3, 'the touched document and its two neighbours are re-split');
+  });
+});

@@ -22,6 +22,12 @@ const ISTIO_API_VERSION = /^[ \t]*["']?apiVersion["']?[ \t]*:[ \t]*["']?[A-Za-z0
 
 const EMPTY: DocAnalysis = { findings: [] };
 
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 /**
  * One YAML file as a list of independently analysed documents. `update` re-splits the text
  * (a line scan) and analyses only documents whose text is not in the cache, so an edit costs
@@ -31,6 +37,8 @@ export class FileModel {
   private entries: DocumentEntry[] = [];
   private oversize: Finding | undefined;
   private istioFile = false;
+  /** The text the entries describe (for incremental edits). */
+  private text: string | undefined;
 
   constructor(
     private readonly cache: AnalysisCache = new AnalysisCache(),
@@ -40,6 +48,7 @@ export class FileModel {
   update(text: string): UpdateStats {
     if (text.length > MAX_FILE_BYTES) {
       this.entries = [];
+      this.text = undefined;
       this.oversize = {
         code: 'file-too-large',
         severity: 'warning',
@@ -49,19 +58,73 @@ export class FileModel {
       return { documents: 0, analyzed: 0 };
     }
     this.oversize = undefined;
-    let analyzed = 0;
-    this.entries = splitDocuments(text).map((segment) => {
-      if (isBlankSegment(segment.text)) return { segment, analysis: EMPTY };
-      let analysis = this.cache.get(segment.text);
-      if (!analysis) {
-        analysis = analyzeDocument(segment.text, this.settings);
-        this.cache.set(segment.text, analysis);
-        analyzed++;
-      }
-      return { segment, analysis };
-    });
+    const counter = { analyzed: 0 };
+    this.entries = splitDocuments(text).map((segment) => this.entryFor(segment, counter));
+    this.text = text;
     this.istioFile = this.entries.some((e) => e.analysis.resource !== undefined) || ISTIO_API_VERSION.test(text);
-    return { documents: this.entries.length, analyzed };
+    return { documents: this.entries.length, analyzed: counter.analyzed };
+  }
+
+  private entryFor(segment: Segment, counter: { analyzed: number }): DocumentEntry {
+    let analysis = this.cache.get(segment.text);
+    if (!analysis) {
+      analysis = isBlankSegment(segment.text) ? EMPTY : analyzeDocument(segment.text, this.settings);
+      this.cache.set(segment.text, analysis);
+      if (analysis !== EMPTY) counter.analyzed++;
+    }
+    return { segment, analysis };
+  }
+
+  /**
+   * Applies one edit (old offsets [start, end) replaced by `newText`; `text` is the whole new
+   * text). Only the documents around the edit are re-split and looked up; the others keep their
+   * entries, shifted, so the cost does not grow with the file.
+   */
+  applyEdit(start: number, end: number, newText: string, text: string): UpdateStats {
+    const old = this.text;
+    if (old === undefined || this.oversize || text.length > MAX_FILE_BYTES || this.entries.length === 0 || end < start || end > old.length || old.length - (end - start) + newText.length !== text.length) {
+      return this.update(text);
+    }
+    // Touched documents, plus one on each side: an edit can make or unmake a `---` line.
+    let first = this.indexAtOffset(start);
+    let last = this.indexAtOffset(end);
+    first = Math.max(0, first - 1);
+    last = Math.min(this.entries.length - 1, last + 1);
+    const regionStart = this.entries[first].segment.startOffset;
+    const oldRegionEnd = last + 1 < this.entries.length ? this.entries[last + 1].segment.startOffset : old.length;
+    const delta = newText.length - (end - start);
+    const newRegionEnd = oldRegionEnd + delta;
+    const regionText = text.slice(regionStart, newRegionEnd);
+    const oldLines = this.entries.slice(first, last + 1).reduce((n, e) => n + countNewlines(e.segment.text), 0);
+    const lineDelta = countNewlines(regionText) - oldLines;
+    const startLine = this.entries[first].segment.startLine;
+    const counter = { analyzed: 0 };
+    const replaced = splitDocuments(regionText).map((seg) => {
+      const segment: Segment = { index: 0, startOffset: regionStart + seg.startOffset, startLine: startLine + seg.startLine, text: seg.text };
+      return this.entryFor(segment, counter);
+    });
+    this.entries.splice(first, last - first + 1, ...replaced);
+    for (let i = first + replaced.length; i < this.entries.length; i++) {
+      const seg = this.entries[i].segment;
+      seg.startOffset += delta;
+      seg.startLine += lineDelta;
+    }
+    for (let i = first; i < this.entries.length; i++) this.entries[i].segment.index = i;
+    this.text = text;
+    this.istioFile = this.entries.some((e) => e.analysis.resource !== undefined) || ISTIO_API_VERSION.test(text);
+    return { documents: this.entries.length, analyzed: counter.analyzed };
+  }
+
+  /** Index of the document containing an offset (the last one starting at or before it). */
+  private indexAtOffset(offset: number): number {
+    let lo = 0;
+    let hi = this.entries.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.entries[mid].segment.startOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** True when the file holds (or, broken, seems to hold) an Istio document; other YAML files get no findings. */

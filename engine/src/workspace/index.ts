@@ -1,24 +1,57 @@
 import type { Range } from '../diagnostics';
 import { shiftRange } from '../diagnostics';
-import type { FileModel } from '../model/fileModel';
+import type { DocumentEntry, FileModel } from '../model/fileModel';
 import type { IstioResource } from '../model/resource';
 import type { EngineSettings } from '../rules/rule';
 
-/** One Istio resource of the workspace, with where it lives. */
-export interface IndexedResource {
-  /** The file's URI (server) or path (CLI): whatever key the caller uses. */
-  file: string;
-  /** Index of the document in its file. */
-  docIndex: number;
-  /** First line of the document in its file. */
-  startLine: number;
-  /** The document's text: re-parsed on demand to resolve ranges of cross-resource findings. */
-  text: string;
-  resource: IstioResource;
+/**
+ * One Istio resource of the workspace, with where it lives. Positions are read from the
+ * file model's document entry, which the model shifts in place on edits above it: an edit
+ * elsewhere in the file does not rebuild these objects.
+ */
+export class IndexedResource {
   /** metadata.namespace, else the default namespace. */
-  namespace: string;
+  readonly namespace: string;
+
+  constructor(
+    /** The file's URI (server) or path (CLI): whatever key the caller uses. */
+    readonly file: string,
+    private readonly entry: DocumentEntry,
+    defaultNamespace: string,
+  ) {
+    this.namespace = entry.analysis.resource?.namespace ?? defaultNamespace;
+  }
+
+  get resource(): IstioResource {
+    return this.entry.analysis.resource as IstioResource;
+  }
+
+  /** The document's text: re-parsed on demand to resolve ranges of cross-resource findings. */
+  get text(): string {
+    return this.entry.segment.text;
+  }
+
+  /** Index of the document in its file. */
+  get docIndex(): number {
+    return this.entry.segment.index;
+  }
+
+  /** First line of the document in its file. */
+  get startLine(): number {
+    return this.entry.segment.startLine;
+  }
+
+  /** The file model's entry this resource reads from (identity: unchanged documents keep theirs). */
+  get entryRef(): DocumentEntry {
+    return this.entry;
+  }
+
   /** File-absolute range of metadata.name. */
-  nameRange: Range;
+  get nameRange(): Range {
+    const line = this.startLine;
+    const r = this.entry.analysis.nameRange;
+    return r ? shiftRange(r, line) : { start: { line, character: 0 }, end: { line, character: 0 } };
+  }
 }
 
 /**
@@ -51,26 +84,19 @@ export class WorkspaceIndex {
   /** Replaces a file's resources; returns true when they changed. */
   setFile(file: string, model: FileModel): boolean {
     this._revision++;
-    const next: IndexedResource[] = [];
-    model.documents.forEach((entry, docIndex) => {
-      const resource = entry.analysis.resource;
-      if (!resource || !resource.kind) return;
-      const startLine = entry.segment.startLine;
-      next.push({
-        file,
-        docIndex,
-        startLine,
-        text: entry.segment.text,
-        resource,
-        namespace: resource.namespace ?? this.settings.defaultNamespace,
-        nameRange: entry.analysis.nameRange ? shiftRange(entry.analysis.nameRange, startLine) : { start: { line: startLine, character: 0 }, end: { line: startLine, character: 0 } },
-      });
-    });
     const prev = this.files.get(file);
-    if (prev && sameResources(prev, next)) {
-      // Positions may have moved (lines inserted above): keep the new entries, same version.
-      this.files.set(file, next);
-      this.all = undefined;
+    const known = new Map<DocumentEntry, IndexedResource>();
+    for (const r of prev ?? []) known.set(r.entryRef, r);
+    let reused = 0;
+    const next: IndexedResource[] = [];
+    for (const entry of model.documents) {
+      if (!entry.analysis.resource?.kind) continue;
+      const old = known.get(entry);
+      if (old) reused++;
+      next.push(old ?? new IndexedResource(file, entry, this.settings.defaultNamespace));
+    }
+    if (prev && reused === prev.length && reused === next.length) {
+      // Same documents (positions may have moved, which entries track): same version.
       return false;
     }
     if (next.length === 0 && !prev) return false;
@@ -156,13 +182,4 @@ export class WorkspaceIndex {
   get size(): number {
     return this.resources().length;
   }
-}
-
-/** Same documents in the same order with the same content: only positions can differ. */
-function sameResources(a: readonly IndexedResource[], b: readonly IndexedResource[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i].text !== b[i].text || a[i].namespace !== b[i].namespace) return false;
-  }
-  return true;
 }

@@ -39,6 +39,15 @@ export class Workspace {
     return model;
   }
 
+  /** Applies one edit to an already loaded file (see FileModel.applyEdit). */
+  applyEdit(file: string, start: number, end: number, newText: string, text: string): FileModel {
+    const model = this.models.get(file);
+    if (!model) return this.update(file, text);
+    model.applyEdit(start, end, newText, text);
+    this.index.setFile(file, model);
+    return model;
+  }
+
   model(file: string): FileModel | undefined {
     return this.models.get(file);
   }
