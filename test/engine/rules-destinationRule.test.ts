@@ -1,17 +1,10 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { expectFinding, expectNoFinding, type Expected, realWorldErrors, validNetworkingFiles } from '../helpers/ruleAssert';
+import { describeRealWorld, describeRuleCases, type RuleCase } from '../helpers/ruleAssert';
 
 const dr = (spec: string, host = 'reviews'): string =>
   `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\n  namespace: default\nspec:\n  host: ${host}\n${spec}`;
 const tp = (body: string): string => dr(`  trafficPolicy:\n${body}`);
 
-interface Case extends Expected {
-  name: string;
-  yaml: string;
-}
-
-const cases: Array<[Case, string]> = [
+const cases: Array<[RuleCase, string]> = [
   [{ name: 'host with underscore', yaml: dr('', 'my_svc.default.svc'), code: 'dr-host-invalid', severity: 'error', at: 'my_svc.default.svc' }, dr('', '"*.example.com"')],
   [{ name: 'empty trafficPolicy', yaml: tp('    portLevelSettings: []\n').replace('    portLevelSettings: []\n', '    {}\n').replace('trafficPolicy:\n    {}', 'trafficPolicy: {}'), code: 'dr-traffic-policy-empty', severity: 'error', at: 'trafficPolicy' }, tp('    loadBalancer:\n      simple: ROUND_ROBIN\n')],
   [
@@ -90,18 +83,5 @@ const cases: Array<[Case, string]> = [
   ],
 ];
 
-describe('DestinationRule rules', () => {
-  for (const [bad, good] of cases) {
-    it(`${bad.code}: rejects ${bad.name}, accepts the fixed manifest`, () => {
-      expectFinding(bad.yaml, bad);
-      expectNoFinding(good, bad.code);
-    });
-  }
-});
-
-describe('destinationRule rules on real-world files Istio accepts', () => {
-  it('raise no errors', () => {
-    assert.ok(validNetworkingFiles().length > 40, 'the real-world set is present');
-    assert.deepEqual(realWorldErrors(/^(dr|tls)-/), []);
-  });
-});
+describeRuleCases('DestinationRule rules', cases);
+describeRealWorld('DestinationRule rules', /^(dr|tls)-/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFirstFix, expectFinding, expectNoFinding, findingsOf, type Expected, realWorldErrors, validNetworkingFiles } from '../helpers/ruleAssert';
+import { applyFirstFix, describeRealWorld, describeRuleCases, expectFinding, expectNoFinding, findingsOf, type RuleCase } from '../helpers/ruleAssert';
 
 const gw = (servers: string, name = 'my-gw'): string =>
   `apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    istio: ingressgateway\n${servers}`;
@@ -9,13 +9,8 @@ const server = (port: string, extra = '', hosts = '    - "*"\n'): string => `  s
 const http80 = '      number: 80\n      name: http\n      protocol: HTTP\n';
 const https443 = '      number: 443\n      name: https\n      protocol: HTTPS\n';
 
-interface Case extends Expected {
-  name: string;
-  yaml: string;
-}
-
 /** Each rejected manifest is followed by the accepted variant that fixes it. */
-const cases: Array<[Case, string]> = [
+const cases: Array<[RuleCase, string]> = [
   [
     { name: 'name with dots', yaml: gw(server(http80), 'my.gateway'), code: 'gateway-name-invalid', severity: 'error', at: 'my.gateway' },
     gw(server(http80), 'my-gateway'),
@@ -99,13 +94,9 @@ const cases: Array<[Case, string]> = [
   ],
 ];
 
-describe('Gateway rules', () => {
-  for (const [bad, good] of cases) {
-    it(`${bad.code}: rejects ${bad.name}, accepts the fixed manifest`, () => {
-      expectFinding(bad.yaml, bad);
-      expectNoFinding(good, bad.code);
-    });
-  }
+describeRuleCases('Gateway rules', cases);
+
+describe('Gateway rules: details', () => {
 
   it('offers the closest protocol as a quick fix', () => {
     const yaml = gw(server('      number: 80\n      name: http\n      protocol: HTPP\n'));
@@ -131,9 +122,4 @@ describe('Gateway rules', () => {
   });
 });
 
-describe('gateway rules on real-world files Istio accepts', () => {
-  it('raise no errors', () => {
-    assert.ok(validNetworkingFiles().length > 40, 'the real-world set is present');
-    assert.deepEqual(realWorldErrors(/^(gateway|tls)-/), []);
-  });
-});
+describeRealWorld('Gateway rules', /^(gateway|tls)-/);

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFirstFix, expectFinding, expectNoFinding, type Expected, realWorldErrors, validNetworkingFiles } from '../helpers/ruleAssert';
+import { applyFirstFix, describeRealWorld, describeRuleCases, expectFinding, expectNoFinding, type RuleCase } from '../helpers/ruleAssert';
 
 const se = (spec: string, labels = ''): string =>
   `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: ext\n  namespace: default\n${labels}spec:\n${spec}`;
 const https = '  ports:\n  - number: 443\n    name: https\n    protocol: TLS\n';
 
-interface Case extends Expected {
-  name: string;
-  yaml: string;
-}
-
-const cases: Array<[Case, string]> = [
+const cases: Array<[RuleCase, string]> = [
   [{ name: 'invalid host', yaml: se(`  hosts:\n  - api.example..com\n${https}  resolution: DNS\n`), code: 'se-host-invalid', severity: 'error', at: 'api.example..com' }, se(`  hosts:\n  - api.example.com\n${https}  resolution: DNS\n`)],
   [{ name: 'partial wildcard with DNS', yaml: se(`  hosts:\n  - "*x.example.com"\n${https}  resolution: NONE\n`), code: 'se-host-partial-wildcard', severity: 'warning', at: '"*x.example.com"' }, se(`  hosts:\n  - "*.example.com"\n${https}  resolution: NONE\n`)],
   [{ name: 'host name in addresses', yaml: se(`  hosts:\n  - db.internal\n  addresses:\n  - db.internal\n${https}  resolution: STATIC\n  endpoints:\n  - address: 10.0.0.1\n`), code: 'se-address-invalid', severity: 'error', at: 'db.internal', occurrence: 1 }, se(`  hosts:\n  - db.internal\n  addresses:\n  - 10.0.0.0/24\n${https}  resolution: STATIC\n  endpoints:\n  - address: 10.0.0.1\n`)],
@@ -27,13 +22,9 @@ const cases: Array<[Case, string]> = [
   [{ name: '~ with other entries', yaml: se(`  hosts:\n  - a.com\n${https}  resolution: DNS\n  exportTo:\n  - "~"\n  - "."\n`), code: 'se-export-to-invalid', severity: 'error', at: '"~"' }, se(`  hosts:\n  - a.com\n${https}  resolution: DNS\n  exportTo:\n  - "~"\n`)],
 ];
 
-describe('ServiceEntry rules', () => {
-  for (const [bad, good] of cases) {
-    it(`${bad.code}: rejects ${bad.name}, accepts the fixed manifest`, () => {
-      expectFinding(bad.yaml, bad);
-      expectNoFinding(good, bad.code);
-    });
-  }
+describeRuleCases('ServiceEntry rules', cases);
+
+describe('ServiceEntry rules: details', () => {
 
   it('suggests the closest protocol', () => {
     const yaml = se('  hosts:\n  - a.com\n  ports:\n  - number: 80\n    name: http\n    protocol: HTTTP\n  resolution: DNS\n');
@@ -48,9 +39,4 @@ describe('ServiceEntry rules', () => {
   });
 });
 
-describe('serviceEntry rules on real-world files Istio accepts', () => {
-  it('raise no errors', () => {
-    assert.ok(validNetworkingFiles().length > 40, 'the real-world set is present');
-    assert.deepEqual(realWorldErrors(/^se-/), []);
-  });
-});
+describeRealWorld('ServiceEntry rules', /^se-/);

@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFirstFix, expectFinding, expectNoFinding, type Expected, realWorldErrors, validNetworkingFiles } from '../helpers/ruleAssert';
+import { applyFirstFix, describeRealWorld, describeRuleCases, expectFinding, expectNoFinding, type RuleCase } from '../helpers/ruleAssert';
 
 const vs = (spec: string): string => `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\n  namespace: default\nspec:\n${spec}`;
 const route = '    route:\n    - destination:\n        host: reviews\n';
 /** hosts + one http route with extra fields. */
 const http = (extra: string, hosts = "  hosts:\n  - reviews\n"): string => vs(`${hosts}  http:\n  - ${(extra + route).trimStart()}`);
 
-interface Case extends Expected {
-  name: string;
-  yaml: string;
-}
-
-const cases: Array<[Case, string]> = [
+const cases: Array<[RuleCase, string]> = [
   [{ name: 'delegate with gateways', yaml: vs(`  gateways:\n  - istio-system/gw\n  http:\n  -${route.slice(3)}`), code: 'vs-delegate-invalid', severity: 'error', at: 'gateways' }, vs(`  http:\n  -${route.slice(3)}`)],
   [{ name: 'no routes', yaml: vs('  hosts:\n  - reviews\n'), code: 'vs-no-routes', severity: 'error', at: 'spec' }, http('')],
   [{ name: "'*' bound to the mesh", yaml: http('', '  hosts:\n  - "*"\n'), code: 'vs-host-invalid', severity: 'error', at: '"*"' }, http('', '  hosts:\n  - "*"\n  gateways:\n  - istio-system/gw\n')],
@@ -65,13 +60,9 @@ const cases: Array<[Case, string]> = [
   ],
 ];
 
-describe('VirtualService rules', () => {
-  for (const [bad, good] of cases) {
-    it(`${bad.code}: rejects ${bad.name}, accepts the fixed manifest`, () => {
-      expectFinding(bad.yaml, bad);
-      expectNoFinding(good, bad.code);
-    });
-  }
+describeRuleCases('VirtualService rules', cases);
+
+describe('VirtualService rules: details', () => {
 
   it("escapes a lone '%' as '%%'", () => {
     const yaml = http('headers:\n      response:\n        add:\n          x-ratio: 100%\n');
@@ -98,9 +89,4 @@ describe('VirtualService rules', () => {
   });
 });
 
-describe('virtualService rules on real-world files Istio accepts', () => {
-  it('raise no errors', () => {
-    assert.ok(validNetworkingFiles().length > 40, 'the real-world set is present');
-    assert.deepEqual(realWorldErrors(/^vs-/), []);
-  });
-});
+describeRealWorld('VirtualService rules', /^vs-/);

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { describe, it } from 'node:test';
 import { FileModel } from '../../engine/src/model/fileModel';
 import { analyzeDocument } from '../../engine/src/analyze';
 import type { Finding, Range, Severity } from '../../engine/src/diagnostics';
@@ -101,4 +102,31 @@ export function realWorldErrors(codes: RegExp): string[] {
     }
   }
   return out;
+}
+
+export interface RuleCase extends Expected {
+  name: string;
+  yaml: string;
+}
+
+/** One test per pair: the first manifest raises the finding, the second (its fix) does not. */
+export function describeRuleCases(title: string, cases: ReadonlyArray<[RuleCase, string]>): void {
+  describe(title, () => {
+    for (const [bad, good] of cases) {
+      it(`${bad.code}: rejects ${bad.name}, accepts the fixed manifest`, () => {
+        expectFinding(bad.yaml, bad);
+        expectNoFinding(good, bad.code);
+      });
+    }
+  });
+}
+
+/** No error-severity finding of these codes on the real-world files Istio accepts. */
+export function describeRealWorld(title: string, codes: RegExp): void {
+  describe(`${title} on real-world files Istio accepts`, () => {
+    it('raise no errors', () => {
+      assert.ok(validNetworkingFiles().length > 40, 'the real-world set is present');
+      assert.deepEqual(realWorldErrors(codes), []);
+    });
+  });
 }
