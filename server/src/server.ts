@@ -68,10 +68,26 @@ export function startServer(connection: Connection): void {
       pending.delete(uri);
       validate(uri);
     }
-    // Another file's resources changed: cross-resource findings of open documents may too.
-    if (workspace.resources.version !== indexVersion) {
-      for (const d of documents.all()) publish(d.uri);
-    }
+    // Resources changed: cross-resource findings were published from the last run of the
+    // cross rules; re-run them once typing pauses and republish.
+    if (workspace.resources.version !== indexVersion) scheduleCrossRefresh();
+  };
+
+  /** Cross-resource rules read the whole workspace: run them off the keystroke path. */
+  let crossTimer: NodeJS.Timeout | undefined;
+  const CROSS_REFRESH_MS = 75;
+  const scheduleCrossRefresh = (): void => {
+    clearTimeout(crossTimer);
+    crossTimer = setTimeout(() => {
+      crossTimer = undefined;
+      republishAll();
+    }, CROSS_REFRESH_MS);
+  };
+
+  /** Re-runs cross-resource rules now and republishes every open document. */
+  const republishAll = (): void => {
+    workspace.crossFindings();
+    for (const d of documents.all()) publish(d.uri);
   };
 
   /** The document's model, brought up to date with its newest text (cheap when it already is). */
@@ -101,12 +117,16 @@ export function startServer(connection: Connection): void {
     }
   };
 
+  /** Documents opened since their last publication: their first diagnostics include fresh cross-resource results. */
+  const justOpened = new Set<string>();
+
   const publish = (uri: string): void => {
     const doc = documents.get(uri);
     const model = workspace.model(uri);
     if (!doc || !model || analyzedVersion.get(uri) !== doc.version) return;
     const reach = jwks.findings(model);
-    const findings = reach.length ? [...workspace.findings(uri), ...reach].sort(compareFindings) : workspace.findings(uri);
+    const own = workspace.findings(uri, { allowStaleCross: !justOpened.delete(uri) });
+    const findings = reach.length ? [...own, ...reach].sort(compareFindings) : own;
     connection.sendDiagnostics({ uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, uri)) });
     const status: StatusParams = {
       uri,
@@ -153,7 +173,7 @@ export function startServer(connection: Connection): void {
         if (i % 20 === 19) await new Promise((r) => setImmediate(r));
       }
     }
-    for (const d of documents.all()) publish(d.uri);
+    republishAll();
   };
 
   const mergeSettings = (raw: Partial<ServerSettings> | null | undefined): ServerSettings => ({
@@ -177,10 +197,8 @@ export function startServer(connection: Connection): void {
     }
     workspace.reconfigure(engineSettings(settings));
     jwks.configure(settings, http, trusted);
-    for (const d of documents.all()) {
-      publish(d.uri);
-      jwks.schedule(d.uri, () => workspace.model(d.uri));
-    }
+    republishAll();
+    for (const d of documents.all()) jwks.schedule(d.uri, () => workspace.model(d.uri));
   };
 
   connection.onInitialize((params): InitializeResult => {
@@ -229,7 +247,7 @@ export function startServer(connection: Connection): void {
         else workspace.update(change.uri, text);
       }
     }
-    for (const d of documents.all()) publish(d.uri);
+    republishAll();
   });
 
   const onClosed = async (uri: string): Promise<void> => {
@@ -243,7 +261,7 @@ export function startServer(connection: Connection): void {
     const text = inFolder ? await readIfSmall(path) : undefined;
     if (text === undefined) workspace.remove(uri);
     else workspace.update(uri, text);
-    for (const d of documents.all()) publish(d.uri);
+    republishAll();
   };
 
   connection.onCodeAction((params) => toCodeActions(params.textDocument.uri, params.context.diagnostics));
@@ -350,7 +368,10 @@ export function startServer(connection: Connection): void {
   });
 
   documents.listen(connection, {
-    opened: (doc) => schedule(doc.uri),
+    opened: (doc) => {
+      justOpened.add(doc.uri);
+      schedule(doc.uri);
+    },
     changed: (doc, edit) => {
       if (edit) applyEdit(doc.uri, doc.version, edit);
       schedule(doc.uri);

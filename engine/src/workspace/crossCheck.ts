@@ -59,9 +59,19 @@ export class CrossChecker {
     this.resolvedRevision = -1;
   }
 
-  findingsByFile(index: WorkspaceIndex): Map<string, Finding[]> {
-    if (index.revision === this.resolvedRevision && index.version === this.cachedVersion) return this.resolved;
-    if (index.version !== this.cachedVersion) {
+  /** True when resources changed since the rules last ran. */
+  isStale(index: WorkspaceIndex): boolean {
+    return index.version !== this.cachedVersion;
+  }
+
+  /**
+   * Findings per file. With `allowStale`, the rules are not re-run after a change: the last
+   * results are re-placed (findings on edited documents drop out) — the fast answer for a
+   * keystroke, completed by a later call without it.
+   */
+  findingsByFile(index: WorkspaceIndex, allowStale = false): Map<string, Finding[]> {
+    if (index.revision === this.resolvedRevision && (allowStale || index.version === this.cachedVersion)) return this.resolved;
+    if (index.version !== this.cachedVersion && !allowStale) {
       this.raw = [];
       for (const rule of this.rules) {
         const ctx: CrossContext = {

@@ -68,6 +68,8 @@ export class WorkspaceIndex {
   private byKindNs: Map<string, IndexedResource[]> | undefined;
   private _version = 0;
   private _revision = 0;
+  /** Every resource currently in the index (objects persist while their document is unchanged). */
+  private readonly live = new Set<IndexedResource>();
 
   constructor(private settings: Pick<EngineSettings, 'defaultNamespace'>) {}
 
@@ -100,6 +102,8 @@ export class WorkspaceIndex {
       return false;
     }
     if (next.length === 0 && !prev) return false;
+    for (const r of prev ?? []) this.live.delete(r);
+    for (const r of next) this.live.add(r);
     if (next.length === 0) this.files.delete(file);
     else this.files.set(file, next);
     this.all = undefined;
@@ -108,11 +112,18 @@ export class WorkspaceIndex {
   }
 
   removeFile(file: string): boolean {
-    if (!this.files.delete(file)) return false;
+    const prev = this.files.get(file);
+    if (!prev || !this.files.delete(file)) return false;
+    for (const r of prev) this.live.delete(r);
     this._revision++;
     this.all = undefined;
     this._version++;
     return true;
+  }
+
+  /** Is this resource still in the index (its document unchanged since it was indexed)? */
+  isLive(r: IndexedResource): boolean {
+    return this.live.has(r);
   }
 
   hasFile(file: string): boolean {

@@ -56,8 +56,7 @@ export class PlaceResolver {
   }
 }
 
-/** The entry currently at the same place (positions may have moved since it was computed). */
+/** The resource if its document is unchanged since a result mentioning it was computed (positions follow it). */
 export function currentEntry(index: WorkspaceIndex, at: IndexedResource): IndexedResource | undefined {
-  const inFile = index.ofFile(at.file);
-  return inFile.find((r) => r.docIndex === at.docIndex && r.text === at.text) ?? inFile.find((r) => r.text === at.text);
+  return index.isLive(at) ? at : undefined;
 }

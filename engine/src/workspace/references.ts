@@ -1,7 +1,7 @@
 import type { Position, Range } from '../diagnostics';
 import type { EngineSettings } from '../rules/rule';
 import type { IndexedResource, WorkspaceIndex } from './index';
-import { PlaceResolver, type ResourcePlace } from './places';
+import { currentEntry, PlaceResolver, type ResourcePlace } from './places';
 import { findGateway, normalizeServiceHost, parseGatewayRef, stringsAt } from './refs';
 import { principalMatchesIssuer, requestAuthsInScope } from './rules/jwt';
 
@@ -115,8 +115,7 @@ export class Navigator {
 
   /** Re-reads the current entries (positions may have moved since references were collected). */
   private place(index: WorkspaceIndex, p: ResourcePlace): ResourcePlace | undefined {
-    const at = index.ofFile(p.at.file).find((r) => r.text === p.at.text && r.docIndex === p.at.docIndex) ?? index.ofFile(p.at.file).find((r) => r.text === p.at.text);
-    return at ? { ...p, at } : undefined;
+    return currentEntry(index, p.at) ? p : undefined;
   }
 
   private location(index: WorkspaceIndex, p: ResourcePlace): Location | undefined {

@@ -65,18 +65,23 @@ export class Workspace {
     return this.index;
   }
 
-  /** Cross-resource findings of every file (cached by index version). */
-  crossFindings(): Map<string, Finding[]> {
-    return this.cross.findingsByFile(this.index);
+  /** Cross-resource findings of every file (cached by index version; see CrossChecker for `allowStale`). */
+  crossFindings(allowStale = false): Map<string, Finding[]> {
+    return this.cross.findingsByFile(this.index, allowStale);
+  }
+
+  /** True when resources changed since cross-resource rules last ran. */
+  get crossStale(): boolean {
+    return this.cross.isStale(this.index);
   }
 
   /** Everything to report for one file: its documents' findings, then cross-resource ones. */
-  findings(file: string): Finding[] {
+  findings(file: string, opts: { allowStaleCross?: boolean } = {}): Finding[] {
     const model = this.models.get(file);
     if (!model) return [];
     const own = model.findings();
     if (!model.isIstioFile) return own;
-    const cross = this.crossFindings().get(file) ?? [];
+    const cross = this.crossFindings(opts.allowStaleCross).get(file) ?? [];
     return cross.length ? [...own, ...cross].sort(compareFindings) : own;
   }
 
