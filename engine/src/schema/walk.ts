@@ -1,0 +1,388 @@
+/**
+ * Structural validation of one value against a CRD schema node, like the Kubernetes API server
+ * with strict field validation: null pruning, unknown fields, types, formats, bounds, enums,
+ * oneOf/anyOf/not, list-type set/map and defaults. CEL rules are collected here and run later
+ * (the API server skips them when the object has type errors).
+ */
+import { isMap, isScalar, type Node } from 'yaml';
+import type { Finding, Fix, Range, RelatedLocation } from '../diagnostics';
+import { locate, type Path } from '../model/locate';
+import type { ParsedDoc } from '../model/parse';
+import { childSchema } from './catalog';
+import { didYouMean, orList, requoted } from './suggest';
+import type { JSONSchema, ValidationRule } from './types';
+
+export type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
+
+/** A CEL rule set to run on a present node once the walk is done. */
+export interface CelTask {
+  path: Path;
+  display: string;
+  rules: ValidationRule[];
+  value: unknown;
+}
+
+export interface WalkState {
+  doc: ParsedDoc;
+  out: Finding[];
+  /** Type errors found so far: any of them makes the API server skip every CEL rule. */
+  typeErrors: number;
+  celTasks: CelTask[];
+}
+
+type Obj = Record<string, unknown>;
+
+export function isObject(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function jsonType(v: unknown): JsonType {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  if (typeof v === 'object') return 'object';
+  return typeof v as JsonType;
+}
+
+/** The JSON types a schema node accepts (undefined: any). */
+function acceptedTypes(schema: JSONSchema): JsonType[] | undefined {
+  if (schema['x-kubernetes-int-or-string']) return ['integer', 'string'];
+  if (!schema.type) return undefined;
+  return schema.type === 'number' ? ['number', 'integer'] : [schema.type];
+}
+
+function typeOk(schema: JSONSchema, v: unknown): boolean {
+  const accepted = acceptedTypes(schema);
+  return accepted === undefined || accepted.includes(jsonType(v));
+}
+
+function typeName(schema: JSONSchema): string {
+  return schema['x-kubernetes-int-or-string'] ? 'integer or string' : (schema.type ?? 'any');
+}
+
+function newObject(): Obj {
+  return Object.create(null) as Obj;
+}
+
+function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ranges and findings.
+
+function textOf(doc: ParsedDoc, r: Range): string {
+  return doc.text.slice(doc.lines.offsetAt(r.start), doc.lines.offsetAt(r.end));
+}
+
+/**
+ * Where a finding about a node goes: the key for mapping entries, the first line of a list item,
+ * the kind value for the document root.
+ */
+export function anchorRange(doc: ParsedDoc, path: Path): Range {
+  if (path.length === 0) return doc.rangeOf(['kind'], 'value');
+  if (typeof path[path.length - 1] === 'string') return doc.rangeOf(path, 'key');
+  const r = doc.rangeOf(path, 'value');
+  if (r.end.line === r.start.line) return r;
+  const lineEnd = doc.lines.offsetAt({ line: r.start.line + 1, character: 0 });
+  const startOffset = doc.lines.offsetAt(r.start);
+  const end = doc.text.slice(startOffset, lineEnd).replace(/\s+$/, '').length + startOffset;
+  return doc.lines.range(startOffset, end);
+}
+
+function push(st: WalkState, code: string, message: string, range: Range, extra: Partial<Finding> = {}): void {
+  st.out.push({ code, severity: 'error', message, range, ...extra });
+}
+
+function valueRange(st: WalkState, path: Path, v: unknown): Range {
+  return isObject(v) || Array.isArray(v) ? anchorRange(st.doc, path) : st.doc.rangeOf(path, 'value');
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function childDisplay(display: string, key: string | number, isMapValue: boolean): string {
+  if (typeof key === 'number' || isMapValue) return `${display}[${key}]`;
+  return display === '' ? key : `${display}.${key}`;
+}
+
+function quoteFix(text: string, range: Range): Fix {
+  return { title: `Quote ${text}`, isPreferred: true, edits: [{ range, newText: JSON.stringify(text) }] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML 1.1 vs 1.2: `[1.2.3.4, 001:db8::]`.
+
+/**
+ * Kubernetes parses YAML with go-yaml, where a colon in a flow collection ends a plain scalar only
+ * when followed by a space: `[001:db8::]` is the string "001:db8::". YAML 1.2 parsers (this one,
+ * yaml-language-server) read a one-key mapping `{"001:db8:": null}`. Returns the go-yaml string.
+ */
+function goYamlFlowScalar(doc: ParsedDoc, path: Path): string | undefined {
+  const node = locate(doc.yaml, path).node as Node | null | undefined;
+  if (!isMap(node) || !node.flow || node.items.length !== 1) return undefined;
+  const { key, value } = node.items[0];
+  if (!isScalar(key) || key.type !== 'PLAIN' || !key.range) return undefined;
+  if (value !== null && !(isScalar(value) && value.value === null && (value.source ?? '') === '')) return undefined;
+  const end = key.range[1];
+  if (doc.text[end] !== ':' || /[\s]/.test(doc.text[end + 1] ?? ' ')) return undefined;
+  return doc.text.slice(key.range[0], end + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The walk.
+
+/** Validates `value` (present, possibly null) against `schema`; returns it pruned and defaulted. */
+export function walkValue(st: WalkState, schema: JSONSchema, value: unknown, path: Path, display: string): unknown {
+  let v = value;
+  if (v === null && schema.nullable) return null;
+  if (!typeOk(schema, v)) {
+    const goString = acceptedTypes(schema)?.includes('string') && isObject(v) ? goYamlFlowScalar(st.doc, path) : undefined;
+    if (goString === undefined) {
+      st.typeErrors++;
+      const range = valueRange(st, path, v);
+      const scalar = typeof v === 'number' || typeof v === 'boolean';
+      const quote = scalar && acceptedTypes(schema)?.includes('string') ? quoteFix(textOf(st.doc, range), range) : undefined;
+      const found = scalar || typeof v === 'string' ? `${jsonType(v)} ${show(v)}` : jsonType(v);
+      push(st, 'schema-type', `${display}: expected ${typeName(schema)}, found ${found}.${quote ? ' Quote it to make it a string.' : ''}`, range, {
+        fixes: quote ? [quote] : undefined,
+      });
+      return v;
+    }
+    const range = st.doc.rangeOf(path, 'value');
+    push(
+      st,
+      'schema-ambiguous-scalar',
+      `${display}: Kubernetes reads this as the string ${JSON.stringify(goString)}, but YAML 1.2 tools read a mapping; quote it.`,
+      range,
+      { severity: 'warning', fixes: [quoteFix(goString, range)] },
+    );
+    v = goString;
+  }
+  if (isObject(v)) v = walkObject(st, schema, v, path, display);
+  else if (Array.isArray(v)) v = walkArray(st, schema, v, path, display);
+  else checkScalar(st, schema, v, path, display);
+  checkEnum(st, schema, v, path, display);
+  checkCombinators(st, schema, v, path, display);
+  const rules = schema['x-kubernetes-validations'];
+  if (rules?.length) st.celTasks.push({ path, display, rules, value: v });
+  return v;
+}
+
+function walkObject(st: WalkState, schema: JSONSchema, obj: Obj, path: Path, display: string): Obj {
+  const props = schema.properties;
+  const additional = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+  const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
+  const out = newObject();
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    const child = childSchema(schema, key);
+    if (!child) {
+      if (preserve || schema.additionalProperties === true) out[key] = v;
+      else reportUnknownField(st, schema, obj, key, path, display);
+      continue;
+    }
+    if (v === null && !child.nullable) {
+      // The API server drops non-nullable nulls, then applies the field's default if it has one.
+      if (child.default !== undefined) out[key] = clone(child.default);
+      continue;
+    }
+    const isMapValue = !props?.[key] && additional !== undefined;
+    out[key] = walkValue(st, child, v, [...path, key], childDisplay(display, key, isMapValue));
+  }
+  for (const [key, prop] of Object.entries(props ?? {})) {
+    if (!(key in out) && prop.default !== undefined) out[key] = clone(prop.default);
+  }
+  for (const req of schema.required ?? []) {
+    if (!(req in out)) {
+      push(st, 'schema-required', `${display || 'The document'}: required field "${req}" is missing; add ${req}.`, anchorRange(st.doc, path));
+    }
+  }
+  const count = Object.keys(out).length;
+  if (schema.minProperties !== undefined && count < schema.minProperties) {
+    push(st, 'schema-min-properties', `${display}: must have at least ${schema.minProperties} entr${schema.minProperties === 1 ? 'y' : 'ies'}, has ${count}.`, anchorRange(st.doc, path));
+  }
+  if (schema.maxProperties !== undefined && count > schema.maxProperties) {
+    push(st, 'schema-max-properties', `${display}: must have at most ${schema.maxProperties} entries, has ${count}.`, anchorRange(st.doc, path));
+  }
+  return out;
+}
+
+function reportUnknownField(st: WalkState, schema: JSONSchema, obj: Obj, key: string, path: Path, display: string): void {
+  const fields = Object.keys(schema.properties ?? {});
+  const suggestion = didYouMean(key, fields);
+  const keyPath = [...path, key];
+  const range = st.doc.rangeOf(keyPath, 'key');
+  const where = display === '' ? 'at the top level' : `in ${display}`;
+  const valid = fields.length === 0 ? `${display} takes no fields` : fields.length <= 12 ? `valid fields: ${fields.join(', ')}` : `${fields.length} fields are valid`;
+  const hint = suggestion ? `did you mean "${suggestion}"? (${valid})` : valid;
+  const fixes: Fix[] | undefined =
+    suggestion && !(suggestion in obj)
+      ? [{ title: `Rename to ${suggestion}`, isPreferred: true, edits: [{ range, newText: requoted(textOf(st.doc, range), suggestion) }] }]
+      : undefined;
+  push(st, 'schema-unknown-field', `Unknown field "${key}" ${where}: ${hint}.`, range, { fixes });
+}
+
+function walkArray(st: WalkState, schema: JSONSchema, arr: unknown[], path: Path, display: string): unknown[] {
+  const items = schema.items;
+  const out = items ? arr.map((item, i) => walkValue(st, items, item, [...path, i], childDisplay(display, i, false))) : arr.slice();
+  if (schema.minItems !== undefined && out.length < schema.minItems) {
+    push(st, 'schema-min-items', `${display}: must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}, has ${out.length}.`, anchorRange(st.doc, path));
+  }
+  if (schema.maxItems !== undefined && out.length > schema.maxItems) {
+    push(st, 'schema-max-items', `${display}: must have at most ${schema.maxItems} items, has ${out.length}.`, anchorRange(st.doc, path));
+  }
+  checkListType(st, schema, out, path, display);
+  return out;
+}
+
+/** x-kubernetes-list-type set (unique items) and map (unique by the map keys). */
+function checkListType(st: WalkState, schema: JSONSchema, arr: unknown[], path: Path, display: string): void {
+  const listType = schema['x-kubernetes-list-type'];
+  if (listType !== 'set' && listType !== 'map') return;
+  const keys = schema['x-kubernetes-list-map-keys'] ?? [];
+  const seen = new Map<string, number>();
+  arr.forEach((item, i) => {
+    const identity = listType === 'set' ? JSON.stringify(item) : isObject(item) ? JSON.stringify(keys.map((k) => item[k] ?? null)) : undefined;
+    if (identity === undefined) return;
+    const first = seen.get(identity);
+    if (first === undefined) {
+      seen.set(identity, i);
+      return;
+    }
+    const what = listType === 'set' ? `duplicate value ${show(item)}` : `duplicate entry for ${keys.map((k) => `${k}=${show((item as Obj)[k])}`).join(', ')}`;
+    const related: RelatedLocation[] = [{ range: valueRange(st, [...path, first], arr[first]), message: `first ${display}[${first}]` }];
+    push(st, 'schema-duplicate-item', `${display}[${i}]: ${what}; ${display} must not repeat ${listType === 'set' ? 'values' : keys.join(', ')}.`, valueRange(st, [...path, i], item), { related });
+  });
+}
+
+/** Compiled `pattern` regexes by source (the CRDs hold a handful). */
+const patternCache = new Map<string, RegExp | null>();
+
+function compiledPattern(pattern: string): RegExp | null {
+  let re = patternCache.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(pattern, 'u');
+    } catch {
+      re = null;
+    }
+    patternCache.set(pattern, re);
+  }
+  return re;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Formats the API server checks on strings (Istio's CRDs use byte and date-time). */
+const FORMAT_CHECKS: Record<string, { test: (s: string) => boolean; what: string }> = {
+  byte: { test: (s) => BASE64.test(s), what: 'base64-encoded bytes' },
+  'date-time': { test: (s) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)), what: 'an RFC 3339 date-time such as 2006-01-02T15:04:05Z' },
+};
+
+function checkScalar(st: WalkState, schema: JSONSchema, v: unknown, path: Path, display: string): void {
+  const range = (): Range => st.doc.rangeOf(path, 'value');
+  if (typeof v === 'string') {
+    const length = [...v].length;
+    if (schema.minLength !== undefined && length < schema.minLength) {
+      push(st, 'schema-min-length', `${display}: must be at least ${schema.minLength} character${schema.minLength === 1 ? '' : 's'} long, is ${length}.`, range());
+    }
+    if (schema.maxLength !== undefined && length > schema.maxLength) {
+      push(st, 'schema-max-length', `${display}: must be at most ${schema.maxLength} characters long, is ${length}.`, range());
+    }
+    const re = schema.pattern !== undefined ? compiledPattern(schema.pattern) : null;
+    if (re && !re.test(v)) {
+      push(st, 'schema-pattern', `${display}: ${show(v)} does not match the pattern ${schema.pattern}.`, range());
+    }
+    const format = schema.format !== undefined ? FORMAT_CHECKS[schema.format] : undefined;
+    if (format && !format.test(v)) push(st, 'schema-format', `${display}: ${show(v)} is not ${format.what}.`, range());
+  } else if (typeof v === 'number') {
+    const { minimum, maximum } = schema;
+    if (minimum !== undefined && (schema.exclusiveMinimum ? v <= minimum : v < minimum)) {
+      push(st, 'schema-minimum', `${display}: must be ${schema.exclusiveMinimum ? 'greater than' : 'at least'} ${minimum}, is ${v}.`, range());
+    }
+    if (maximum !== undefined && (schema.exclusiveMaximum ? v >= maximum : v > maximum)) {
+      push(st, 'schema-maximum', `${display}: must be ${schema.exclusiveMaximum ? 'less than' : 'at most'} ${maximum}, is ${v}.`, range());
+    }
+  }
+}
+
+function checkEnum(st: WalkState, schema: JSONSchema, v: unknown, path: Path, display: string): void {
+  const values = schema.enum;
+  if (!values || values.some((e) => JSON.stringify(e) === JSON.stringify(v))) return;
+  const range = valueRange(st, path, v);
+  const names = values.map((e) => show(e));
+  const strings = values.filter((e): e is string => typeof e === 'string');
+  const closest =
+    typeof v === 'string'
+      ? (strings.filter((e) => e.toLowerCase() === v.toLowerCase()).length === 1
+          ? strings.find((e) => e.toLowerCase() === v.toLowerCase())
+          : didYouMean(v, strings))
+      : undefined;
+  const fixes: Fix[] | undefined = closest
+    ? [{ title: `Change to ${closest}`, isPreferred: true, edits: [{ range, newText: requoted(textOf(st.doc, range), closest) }] }]
+    : undefined;
+  const hint = closest ? ` Did you mean ${JSON.stringify(closest)}?` : '';
+  push(st, 'schema-enum', `${display}: ${show(v)} is not a supported value; use ${orList(names)}.${hint}`, range, { fixes });
+}
+
+// ---------------------------------------------------------------------------------------------
+// oneOf / anyOf / allOf / not (value validations: Istio uses them for "only one of" constraints).
+
+function satisfies(schema: JSONSchema, v: unknown): boolean {
+  if (!typeOk(schema, v)) return false;
+  if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(v))) return false;
+  if (schema.required && !(isObject(v) && schema.required.every((r) => r in v))) return false;
+  if (schema.properties && isObject(v)) {
+    for (const [k, p] of Object.entries(schema.properties)) if (k in v && !satisfies(p, v[k])) return false;
+  }
+  if (schema.not && satisfies(schema.not, v)) return false;
+  if (schema.allOf && !schema.allOf.every((s) => satisfies(s, v))) return false;
+  if (schema.anyOf && !schema.anyOf.some((s) => satisfies(s, v))) return false;
+  if (schema.oneOf && schema.oneOf.filter((s) => satisfies(s, v)).length !== 1) return false;
+  return true;
+}
+
+/** Field names a combinator's branches require (the fields an "only one of" constraint is about). */
+function requiredFields(schemas: readonly JSONSchema[], into: string[] = []): string[] {
+  for (const s of schemas) {
+    for (const r of s.required ?? []) if (!into.includes(r)) into.push(r);
+    requiredFields([...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? []), ...(s.not ? [s.not] : [])], into);
+  }
+  return into;
+}
+
+function checkCombinators(st: WalkState, schema: JSONSchema, v: unknown, path: Path, display: string): void {
+  for (const sub of schema.allOf ?? []) checkCombinators(st, sub, v, path, display);
+  if (schema.oneOf && schema.oneOf.filter((s) => satisfies(s, v)).length !== 1) reportOneOf(st, schema.oneOf, v, path, display, 'exactly one');
+  const typeOnly = (s: JSONSchema): boolean => Object.keys(s).every((k) => k === 'type');
+  if (schema.anyOf && !schema.anyOf.every(typeOnly) && !schema.anyOf.some((s) => satisfies(s, v))) {
+    reportOneOf(st, schema.anyOf, v, path, display, 'at least one');
+  }
+  if (schema.not && satisfies(schema.not, v)) {
+    const fields = requiredFields([schema.not]);
+    push(st, 'schema-one-of', `${display}: must not set ${orList(fields)}.`, anchorRange(st.doc, path));
+  }
+}
+
+function reportOneOf(st: WalkState, branches: JSONSchema[], v: unknown, path: Path, display: string, how: string): void {
+  const fields = requiredFields(branches);
+  const present = isObject(v) ? Object.keys(v).filter((k) => fields.includes(k)) : [];
+  if (present.length >= 2) {
+    const related: RelatedLocation[] = [{ range: st.doc.rangeOf([...path, present[0]], 'key'), message: `${present[0]} is set here` }];
+    for (const extra of present.slice(1)) {
+      push(
+        st,
+        'schema-one-of',
+        `${display}: only one of ${orList(fields)} may be set; found ${present.join(' and ')}. Keep one of them.`,
+        st.doc.rangeOf([...path, extra], 'key'),
+        { related },
+      );
+    }
+    return;
+  }
+  push(st, 'schema-one-of', `${display}: must set ${how} of ${orList(fields)}.`, anchorRange(st.doc, path));
+}
