@@ -7,7 +7,7 @@ import { compileRule, evaluateRule, isTransitionRule } from '../cel';
 import type { Path } from '../model/locate';
 import { parseFieldPath } from './paths';
 import type { ValidationRule } from './types';
-import { anchorRange, type CelTask, type WalkState } from './walk';
+import { nodeRange, type CelTask, type WalkState } from './walk';
 
 export type RuleVerdict = { ok: true } | { ok: false; message: string; detail?: string };
 
@@ -41,7 +41,7 @@ export function runCelTasks(st: WalkState): void {
         code: 'schema-cel',
         severity: 'error',
         message: `${task.display || 'The document'}: ${verdict.message}${detail}.`.replace(/\.\.$/, '.'),
-        range: anchorRange(st.doc, targetPath(task, rule)),
+        range: nodeRange(st.doc, targetPath(task, rule)),
       });
     }
   }

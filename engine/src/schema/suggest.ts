@@ -36,10 +36,14 @@ function typoBudget(name: string): number {
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
   const list = [...candidates].filter((c) => c !== name);
   const camel = toCamelCase(name);
-  const byForm = list.filter((c) => c === camel || normalized(c) === normalized(name));
-  if (byForm.length === 1) return byForm[0];
-  if (byForm.length > 1) return undefined;
   const lower = name.toLowerCase();
+  // Closest spelling first: camelCase of a snake_case name, then the same letters in another case,
+  // then the same letters without separators (CRDs sometimes declare both jwksUri and jwks_uri).
+  for (const same of [(c: string) => c === camel, (c: string) => c.toLowerCase() === lower, (c: string) => normalized(c) === normalized(name)]) {
+    const matches = list.filter(same);
+    if (matches.length === 1) return matches[0];
+    if (matches.length > 1) return undefined;
+  }
   let best: string | undefined;
   let bestDistance = typoBudget(name) + 1;
   let tie = false;

@@ -90,6 +90,12 @@ export function anchorRange(doc: ParsedDoc, path: Path): Range {
   return doc.lines.range(startOffset, end);
 }
 
+/** Where a finding about a node's value goes: the scalar itself, else as anchorRange. */
+export function nodeRange(doc: ParsedDoc, path: Path): Range {
+  const loc = locate(doc.yaml, path);
+  return loc.depth === path.length && isScalar(loc.node) ? doc.rangeOf(path, 'value') : anchorRange(doc, path);
+}
+
 function push(st: WalkState, code: string, message: string, range: Range, extra: Partial<Finding> = {}): void {
   st.out.push({ code, severity: 'error', message, range, ...extra });
 }
