@@ -1,0 +1,66 @@
+import type { Severity } from './diagnostics';
+import { codeDocPage } from './diagnostics';
+import { JWKS_CODES } from './jwks/codes';
+import { JWT_CODES } from './jwt/codes';
+import { RULES } from './rules';
+import { CROSS_RULES } from './workspace/rules';
+
+/** One diagnostic code: what docs/diagnostics.md lists. */
+export interface CodeInfo {
+  code: string;
+  severity: Severity | 'varies';
+  summary: string;
+  source?: string;
+  /** The documentation page, relative to docs/. */
+  page: string;
+}
+
+/** Codes of the YAML model, the CRD schema layer and removed APIs (documented in docs/diagnostics.md itself). */
+export const CORE_CODES: Record<string, { severity: Severity | 'varies'; summary: string; source: string }> = {
+  'yaml-syntax': { severity: 'error', summary: 'The document is not valid YAML; the message says what the parser expected.', source: 'YAML 1.2 (the `yaml` package); the API server rejects the file' },
+  'yaml-duplicate-key': { severity: 'error', summary: 'A mapping has the same key twice.', source: 'sigs.k8s.io/yaml strict decoding (kubectl: "mapping key already defined")' },
+  'yaml-tab-indent': { severity: 'error', summary: 'A tab is used for indentation; YAML allows only spaces.', source: 'YAML 1.2 spec' },
+  'yaml-alias-limit': { severity: 'error', summary: 'YAML aliases expand past the bound (an alias bomb); the document is not validated.', source: 'istio-sec limit (the API server bounds alias expansion too)' },
+  'file-too-large': { severity: 'warning', summary: 'The file is larger than the validator reads (20 MB); nothing in it is validated.', source: 'istio-sec limit' },
+  'internal-error': { severity: 'warning', summary: 'A check failed unexpectedly; other diagnostics are still shown. Please report it.', source: 'istio-sec' },
+  'removed-api': { severity: 'error', summary: 'A kind of a removed Istio API (authentication.istio.io, rbac.istio.io, config.istio.io): clusters answer "no matches for kind".', source: 'Istio 1.6 / 1.8 release notes' },
+  'api-version-not-served': { severity: 'error', summary: 'The kind exists but this apiVersion is not served by Istio 1.30; the message lists the served versions.', source: 'Istio 1.30.3 CRDs (spec.versions[].served)' },
+  'api-version-deprecated': { severity: 'warning', summary: 'The apiVersion is served but deprecated; prefer the version the message names.', source: 'Istio 1.30.3 CRDs (spec.versions[].deprecated)' },
+  'unknown-kind': { severity: 'error', summary: 'No Istio kind of that name in the API group; the message suggests the closest.', source: 'Istio 1.30.3 CRDs' },
+  'metadata-name-missing': { severity: 'error', summary: 'metadata.name is missing (and no generateName).', source: 'Kubernetes API server (ObjectMeta validation)' },
+  'metadata-name-invalid': { severity: 'error', summary: 'metadata.name is not a valid Kubernetes name for this kind.', source: 'Kubernetes API server (DNS-1123 subdomain)' },
+  'metadata-namespace-invalid': { severity: 'error', summary: 'metadata.namespace is not a DNS-1123 label.', source: 'Kubernetes API server' },
+  'metadata-label-invalid': { severity: 'error', summary: 'A label key or value is not valid.', source: 'Kubernetes API server (label syntax)' },
+  'metadata-annotation-invalid': { severity: 'error', summary: 'An annotation key is not valid, or its value is not a string.', source: 'Kubernetes API server' },
+  'schema-unknown-field': { severity: 'error', summary: 'A field the CRD does not declare (strict field validation); a near miss gets a "did you mean" fix.', source: 'Kubernetes API server, kubectl --validate=strict' },
+  'schema-type': { severity: 'error', summary: 'A value of the wrong type (e.g. a string where an integer is expected).', source: 'CRD OpenAPI schema' },
+  'schema-ambiguous-scalar': { severity: 'varies', summary: 'An unquoted scalar that YAML reads as another type than the field expects (e.g. `on`, `1.10`, `001:db8::`).', source: 'YAML 1.2 core schema vs. CRD types' },
+  'schema-enum': { severity: 'error', summary: 'A value outside the field\'s allowed values; the message lists them, a fix picks the closest.', source: 'CRD OpenAPI schema (enum)' },
+  'schema-required': { severity: 'error', summary: 'A required field is missing.', source: 'CRD OpenAPI schema (required)' },
+  'schema-one-of': { severity: 'error', summary: 'Fields that exclude each other are set together (or none of a required set is).', source: 'CRD OpenAPI schema (oneOf/anyOf)' },
+  'schema-pattern': { severity: 'error', summary: 'A string does not match the field\'s pattern.', source: 'CRD OpenAPI schema (pattern)' },
+  'schema-format': { severity: 'error', summary: 'A string is not in the field\'s format.', source: 'CRD OpenAPI schema (format)' },
+  'schema-minimum': { severity: 'error', summary: 'A number below the field\'s minimum.', source: 'CRD OpenAPI schema' },
+  'schema-maximum': { severity: 'error', summary: 'A number above the field\'s maximum.', source: 'CRD OpenAPI schema' },
+  'schema-min-length': { severity: 'error', summary: 'A string shorter than allowed.', source: 'CRD OpenAPI schema' },
+  'schema-max-length': { severity: 'error', summary: 'A string longer than allowed.', source: 'CRD OpenAPI schema' },
+  'schema-min-items': { severity: 'error', summary: 'A list with fewer items than allowed.', source: 'CRD OpenAPI schema' },
+  'schema-max-items': { severity: 'error', summary: 'A list with more items than allowed.', source: 'CRD OpenAPI schema' },
+  'schema-min-properties': { severity: 'error', summary: 'A map with fewer entries than allowed.', source: 'CRD OpenAPI schema' },
+  'schema-max-properties': { severity: 'error', summary: 'A map with more entries than allowed.', source: 'CRD OpenAPI schema' },
+  'schema-duplicate-item': { severity: 'error', summary: 'A duplicate item in a list the CRD declares as a set or map (x-kubernetes-list-type).', source: 'Kubernetes API server (list-type validation)' },
+  'schema-cel': { severity: 'error', summary: 'A CEL rule of the CRD (x-kubernetes-validations) fails; the message is the rule\'s own.', source: 'Istio 1.30.3 CRDs, evaluated like the API server' },
+};
+
+/** Every code the product reports, with its page. */
+export function allCodes(): CodeInfo[] {
+  const out: CodeInfo[] = [];
+  const add = (code: string, severity: CodeInfo['severity'], summary: string, source?: string) => out.push({ code, severity, summary, source, page: codeDocPage(code) });
+  for (const [code, c] of Object.entries(CORE_CODES)) add(code, c.severity, c.summary, c.source);
+  for (const r of RULES) add(r.code, r.severity, r.summary, r.source);
+  for (const r of CROSS_RULES) add(r.code, r.severity, r.summary, r.source);
+  for (const [code, c] of Object.entries(JWKS_CODES)) add(code, c.severity, c.summary, c.source);
+  for (const [code, c] of Object.entries(JWT_CODES)) add(code, c.severity, c.summary, c.source);
+  const seen = new Set<string>();
+  return out.filter((c) => (seen.has(c.code) ? false : (seen.add(c.code), true)));
+}
