@@ -8,3 +8,14 @@ export { splitDocuments, type Segment } from './model/split';
 export { identifyResource, type IstioResource } from './model/resource';
 export { LineIndex } from './text/lineIndex';
 export { DEFAULT_SETTINGS, type EngineSettings, type Rule } from './rules/rule';
+export {
+  allKinds,
+  childSchema,
+  documentSchema,
+  findKind,
+  kindsOfGroup,
+  schemaAt,
+  servedVersions,
+  type JSONSchema,
+  type KindInfo,
+} from './schema/catalog';
