@@ -250,6 +250,15 @@ describe('types, enums and bounds', () => {
     assert.ok(schemaFindings(SE('  hosts: ["*"]\n')).some((f) => f.code === 'schema-cel'));
   });
 
+  it('unquoted yes/no/on/off are booleans for Kubernetes (YAML 1.1): a type error in string fields, with a quote fix', () => {
+    const text = 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: pa\n  labels:\n    canary: on\n    quoted: "off"\n';
+    const f = only(schemaFindings(text), 'schema-type');
+    const at = rangeOf(text, 'canary: on');
+    assert.deepEqual(f.range, { start: { line: at.start.line, character: at.end.character - 2 }, end: at.end });
+    assert.match(f.message, /metadata\.labels\[canary\]: expected string, found boolean: .*unquoted on means true/);
+    assert.match(applyFix(text, f), /canary: "on"/);
+  });
+
   it('int-or-string accepts both', () => {
     const base = 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: pa\nstatus:\n  observedGeneration: ';
     assert.deepEqual(schemaFindings(`${base}3\n`), []);

@@ -137,6 +137,18 @@ function goYamlFlowScalar(doc: ParsedDoc, path: Path): string | undefined {
   return doc.text.slice(key.range[0], end + 1);
 }
 
+const YAML11_BOOL = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+
+/**
+ * go-yaml (YAML 1.1) reads unquoted yes/no/on/off/y/n as booleans, where YAML 1.2 reads strings:
+ * the API server then sees a boolean in a string field and rejects the object.
+ */
+function isGoYamlBoolean(doc: ParsedDoc, path: Path, v: string): boolean {
+  if (!YAML11_BOOL.test(v)) return false;
+  const node = locate(doc.yaml, path).node;
+  return isScalar(node) && node.type === 'PLAIN';
+}
+
 // ---------------------------------------------------------------------------------------------
 // The walk.
 
@@ -166,6 +178,18 @@ export function walkValue(st: WalkState, schema: JSONSchema, value: unknown, pat
       { severity: 'warning', fixes: [quoteFix(goString, range)] },
     );
     v = goString;
+  }
+  if (typeof v === 'string' && !acceptedTypes(schema)?.includes('boolean') && isGoYamlBoolean(st.doc, path, v)) {
+    st.typeErrors++;
+    const range = st.doc.rangeOf(path, 'value');
+    push(
+      st,
+      'schema-type',
+      `${display}: expected ${typeName(schema)}, found boolean: Kubernetes reads YAML 1.1, where unquoted ${v} means ${/^[yYo]/.test(v) && v.toLowerCase() !== 'off' ? 'true' : 'false'}. Quote it to make it a string.`,
+      range,
+      { fixes: [quoteFix(v, range)] },
+    );
+    return v;
   }
   if (isObject(v)) v = walkObject(st, schema, v, path, display);
   else if (Array.isArray(v)) v = walkArray(st, schema, v, path, display);
