@@ -250,9 +250,10 @@ describe('types, enums and bounds', () => {
     assert.ok(schemaFindings(SE('  hosts: ["*"]\n')).some((f) => f.code === 'schema-cel'));
   });
 
-  it('unquoted yes/no/on/off are booleans for Kubernetes (YAML 1.1): a type error in string fields, with a quote fix', () => {
+  it('unquoted yes/no/on/off are booleans for Kubernetes (YAML 1.1): schema-ambiguous-scalar error in string fields, with a quote fix', () => {
     const text = 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: pa\n  labels:\n    canary: on\n    quoted: "off"\n';
-    const f = only(schemaFindings(text), 'schema-type');
+    const f = only(schemaFindings(text), 'schema-ambiguous-scalar');
+    assert.equal(f.severity, 'error');
     const at = rangeOf(text, 'canary: on');
     assert.deepEqual(f.range, { start: { line: at.start.line, character: at.end.character - 2 }, end: at.end });
     assert.match(f.message, /metadata\.labels\[canary\]: expected string, found boolean: .*unquoted on means true/);

@@ -184,7 +184,7 @@ export function walkValue(st: WalkState, schema: JSONSchema, value: unknown, pat
     const range = st.doc.rangeOf(path, 'value');
     push(
       st,
-      'schema-type',
+      'schema-ambiguous-scalar',
       `${display}: expected ${typeName(schema)}, found boolean: Kubernetes reads YAML 1.1, where unquoted ${v} means ${/^[yYo]/.test(v) && v.toLowerCase() !== 'off' ? 'true' : 'false'}. Quote it to make it a string.`,
       range,
       { fixes: [quoteFix(v, range)] },
