@@ -40,7 +40,7 @@ export function runCelTasks(st: WalkState): void {
       st.out.push({
         code: 'schema-cel',
         severity: 'error',
-        message: `${task.display || 'The document'}: ${verdict.message}${detail}.`.replace(/\.\.$/, '.'),
+        message: `${task.display || st.rootLabel || 'The document'}: ${verdict.message}${detail}.`.replace(/\.\.$/, '.'),
         range: nodeRange(st.doc, targetPath(task, rule)),
       });
     }

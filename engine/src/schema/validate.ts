@@ -81,7 +81,7 @@ export function checkSchema(doc: ParsedDoc, out: Finding[]): void {
   if (!info || !resource) return;
   const schema = documentSchema(info.group, info.kind, resource.version);
   if (!schema) return;
-  const st: WalkState = { doc, out, typeErrors: 0, celTasks: [] };
+  const st: WalkState = { doc, out, typeErrors: 0, celTasks: [], rootLabel: info.kind };
   walkValue(st, schema, resource.object, [], '');
   checkMetadata(doc, resource.object, out);
   runCelTasks(st);

@@ -28,6 +28,8 @@ export interface WalkState {
   /** Type errors found so far: any of them makes the API server skip every CEL rule. */
   typeErrors: number;
   celTasks: CelTask[];
+  /** How messages name the document root (e.g. the kind); default "The document". */
+  rootLabel?: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -227,7 +229,7 @@ function walkObject(st: WalkState, schema: JSONSchema, obj: Obj, path: Path, dis
   }
   for (const req of schema.required ?? []) {
     if (!(req in out)) {
-      push(st, 'schema-required', `${display || 'The document'}: required field "${req}" is missing; add ${req}.`, anchorRange(st.doc, path));
+      push(st, 'schema-required', `${display || st.rootLabel || 'The document'}: required field "${req}" is missing; add ${req}.`, anchorRange(st.doc, path));
     }
   }
   const count = Object.keys(out).length;
@@ -246,7 +248,7 @@ function reportUnknownField(st: WalkState, schema: JSONSchema, obj: Obj, key: st
   const keyPath = [...path, key];
   const range = st.doc.rangeOf(keyPath, 'key');
   const where = display === '' ? 'at the top level' : `in ${display}`;
-  const valid = fields.length === 0 ? `${display} takes no fields` : fields.length <= 12 ? `valid fields: ${fields.join(', ')}` : `${fields.length} fields are valid`;
+  const valid = fields.length === 0 ? `${display} takes no fields` : fields.length <= 16 ? `valid fields: ${fields.join(', ')}` : `${fields.length} fields are valid`;
   const hint = suggestion ? `did you mean "${suggestion}"? (${valid})` : valid;
   const fixes: Fix[] | undefined =
     suggestion && !(suggestion in obj)
