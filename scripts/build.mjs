@@ -19,6 +19,7 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['engine/src/parallel/worker.ts'], outfile: 'dist/analysisWorker.js' },
 ];
 
 if (watch) {

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   FileChangeType,
@@ -8,6 +11,7 @@ import {
 } from 'vscode-languageserver';
 import { compareFindings, type Range } from '../../engine/src/diagnostics';
 import { outline } from '../../engine/src/outline';
+import { AnalysisPool } from '../../engine/src/parallel/pool';
 import type { EngineSettings } from '../../engine/src/rules/rule';
 import { Workspace } from '../../engine/src/workspace/workspace';
 import { toCodeActions, toDiagnostic } from './convert';
@@ -29,6 +33,15 @@ import {
 import { listYamlFiles, loadExcludes, readIfSmall } from './workspaceFiles';
 
 export const SERVER_NAME = 'istio-security-language-server';
+
+/** Files larger than this are analysed on worker threads when opened. */
+const PARALLEL_MIN_CHARS = 256 * 1024;
+
+function createPool(): AnalysisPool | undefined {
+  const script = join(__dirname, 'analysisWorker.js');
+  if (!existsSync(script)) return undefined; // not bundled (e.g. run from sources)
+  return new AnalysisPool(script, Math.max(1, Math.min(4, cpus().length)));
+}
 
 function engineSettings(s: ServerSettings): EngineSettings {
   return { defaultNamespace: s.defaultNamespace, rootNamespace: s.rootNamespace };
@@ -139,7 +152,33 @@ export function startServer(connection: Connection): void {
     void connection.sendNotification(StatusNotification, status);
   };
 
+  // Opening a large file: its documents are analysed on worker threads first (every core),
+  // then the synchronous update only looks them up.
+  let pool: AnalysisPool | undefined;
+  const prefetching = new Set<string>();
+  const prefetchedVersion = new Map<string, number>();
+  const prefetchFirst = (uri: string): boolean => {
+    const doc = documents.get(uri);
+    if (!doc || analyzedVersion.get(uri) === doc.version) return false;
+    if (prefetching.has(uri)) return true;
+    if (prefetchedVersion.get(uri) === doc.version || doc.getText().length < PARALLEL_MIN_CHARS) return false;
+    pool ??= createPool();
+    if (!pool) return false;
+    prefetching.add(uri);
+    const version = doc.version;
+    void workspace
+      .prefetch([doc.getText()], pool)
+      .catch((err: unknown) => connection.console.warn(`parallel analysis failed, analysing in-process: ${String(err)}`))
+      .finally(() => {
+        prefetching.delete(uri);
+        prefetchedVersion.set(uri, version);
+        schedule(uri);
+      });
+    return true;
+  };
+
   const validate = (uri: string): void => {
+    if (prefetchFirst(uri)) return;
     try {
       freshModel(uri);
     } catch (err) {

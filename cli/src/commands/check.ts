@@ -2,6 +2,10 @@ import { parseArgs } from 'node:util';
 import { compareFindings } from '../../../engine/src/diagnostics';
 import { JwksCache } from '../../../engine/src/jwks/cache';
 import { ReachabilityTracker } from '../../../engine/src/jwks/tracker';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { AnalysisPool } from '../../../engine/src/parallel/pool';
 import { Workspace } from '../../../engine/src/workspace/workspace';
 import { collectYamlFiles, readText } from '../files';
 import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
@@ -12,10 +16,26 @@ export const CHECK_USAGE = `Usage: istio-sec check [--format text|json|sarif] [-
 Validates Istio manifests; directories are searched for .yaml and .yml files.
 Exit status: 0 no error, 1 errors reported, 2 usage or internal failure.`;
 
+/** Inputs larger than this are analysed on worker threads (every core) before loading. */
+const PARALLEL_MIN_CHARS = 512 * 1024;
+
 /** Loads files into one Workspace, as the language server does with a workspace folder. */
-export function loadWorkspace(files: readonly string[]): Workspace {
+export async function loadWorkspace(files: readonly string[]): Promise<Workspace> {
   const ws = new Workspace();
-  for (const file of files) ws.update(file, readText(file));
+  const texts = files.map(readText);
+  const total = texts.reduce((n, t) => n + t.length, 0);
+  const script = join(__dirname, 'analysisWorker.js');
+  if (total >= PARALLEL_MIN_CHARS && existsSync(script)) {
+    const pool = new AnalysisPool(script, Math.max(1, Math.min(4, cpus().length)));
+    try {
+      await ws.prefetch(texts, pool);
+    } catch {
+      // Fall back to analysing in-process below.
+    } finally {
+      await pool.close();
+    }
+  }
+  files.forEach((file, i) => ws.update(file, texts[i]));
   return ws;
 }
 
@@ -27,7 +47,7 @@ export interface CheckOptions {
 
 /** Checks files with the same engine as the language server: per document, cross-file, and JWKS endpoints unless offline. */
 export async function checkFiles(files: readonly string[], opts: CheckOptions = { offline: true }): Promise<FileFindings[]> {
-  const ws = loadWorkspace(files);
+  const ws = await loadWorkspace(files);
   const tracker = new ReachabilityTracker();
   const network = { offline: opts.offline, env: opts.env, cache: new JwksCache() };
   const results: FileFindings[] = [];

@@ -39,7 +39,7 @@ function yamlFinding(e: YAMLError, lines: LineIndex, severity: 'error' | 'warnin
 
 export function parseDoc(text: string): ParsedDoc {
   const lines = new LineIndex(text);
-  const yaml = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false });
+  const yaml = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false, logLevel: 'error' });
   const findings: Finding[] = [];
   for (const e of yaml.errors) findings.push(yamlFinding(e, lines, 'error'));
   for (const w of yaml.warnings) findings.push(yamlFinding(w, lines, 'warning'));

@@ -1,7 +1,9 @@
 import type { Finding } from '../diagnostics';
 import { compareFindings } from '../diagnostics';
 import { AnalysisCache } from '../model/analysisCache';
-import { FileModel } from '../model/fileModel';
+import { FileModel, MAX_FILE_BYTES } from '../model/fileModel';
+import { isBlankSegment, splitDocuments } from '../model/split';
+import type { AnalysisPool } from '../parallel/pool';
 import { DEFAULT_SETTINGS, type EngineSettings } from '../rules/rule';
 import { CrossChecker } from './crossCheck';
 import { WorkspaceIndex } from './index';
@@ -46,6 +48,24 @@ export class Workspace {
     model.applyEdit(start, end, newText, text);
     this.index.setFile(file, model);
     return model;
+  }
+
+  /**
+   * Analyses, on the pool's worker threads, the documents of `texts` that are not cached yet, so
+   * that the next `update` of those texts only looks them up. Below `minDocuments` missing
+   * documents it does nothing (starting workers costs more). Returns how many were analysed.
+   */
+  async prefetch(texts: readonly string[], pool: AnalysisPool, minDocuments = 200): Promise<number> {
+    const missing = new Set<string>();
+    for (const text of texts) {
+      if (text.length > MAX_FILE_BYTES) continue;
+      for (const seg of splitDocuments(text)) if (!this.cache.get(seg.text) && !isBlankSegment(seg.text)) missing.add(seg.text);
+    }
+    if (missing.size < minDocuments) return 0;
+    const list = [...missing];
+    const results = await pool.analyze(list, this.settings);
+    list.forEach((t, i) => this.cache.set(t, results[i]));
+    return list.length;
   }
 
   model(file: string): FileModel | undefined {
