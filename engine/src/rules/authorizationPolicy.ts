@@ -4,6 +4,7 @@
  * conditions analyzer (IST0171), and a few warnings beyond Istio for constructs that are accepted
  * but never match what their authors meant.
  */
+import { editDistance } from '../text/similarity';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { Fix, TextEdit } from '../diagnostics';
 import { locate, type Path } from '../model/locate';
@@ -875,12 +876,4 @@ function suggestKey(key: string): string | undefined {
   return a.key + (a.map ? tail : '');
 }
 
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
+

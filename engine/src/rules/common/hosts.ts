@@ -5,6 +5,7 @@
  * SubsetOf), gateway references (validation.go: validateGatewayNames) and exportTo
  * (validateExportTo, pkg/config/visibility). Pure functions returning a problem text or undefined.
  */
+import { closestValue, requoted } from '../../text/similarity';
 import type { Fix } from '../../diagnostics';
 import type { Path } from '../../model/locate';
 import type { RuleContext } from '../rule';
@@ -230,50 +231,14 @@ export function portNameProblem(name: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Suggestions and value fixes.
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
-/** The single candidate within maxDistance edits (case-insensitive), or undefined when none or ambiguous. */
-export function closestValue(value: string, candidates: readonly string[], maxDistance: number): string | undefined {
-  const v = value.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = maxDistance + 1;
-  let tie = false;
-  for (const c of candidates) {
-    const d = editDistance(v, c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-      tie = false;
-    } else if (d === bestDistance) tie = true;
-  }
-  return best !== undefined && !tie ? best : undefined;
-}
-
-/** The YAML text for a scalar, keeping the original quoting style where possible. */
-function scalarText(original: string, value: string): string {
-  if (original.startsWith("'")) return `'${value.replace(/'/g, "''")}'`;
-  if (original.startsWith('"') || !/^[A-Za-z0-9_./-][A-Za-z0-9_./:-]*$/.test(value)) return JSON.stringify(value);
-  return value;
-}
+export { closestValue };
 
 /** A quick fix replacing the scalar at path with value. */
 export function replaceValueFix(ctx: RuleContext, path: Path, value: string, title = `Change to '${value}'`): Fix {
   const range = ctx.doc.rangeOf(path, 'value');
   const start = ctx.doc.lines.offsetAt(range.start);
   const end = ctx.doc.lines.offsetAt(range.end);
-  return { title, isPreferred: true, edits: [{ range, newText: scalarText(ctx.doc.text.slice(start, end), value) }] };
+  return { title, isPreferred: true, edits: [{ range, newText: requoted(ctx.doc.text.slice(start, end), value) }] };
 }
 
 /** Reports every exportTo problem of the resource (spec.exportTo); the namespace defaults from settings. */
