@@ -22,13 +22,12 @@ export function buildPeerSchema(): Record<string, unknown> {
     const s = JSON.parse(readFileSync(f, 'utf8')) as {
       group?: string;
       kind?: string;
-      versions?: Array<{ names?: string[]; name?: string; schema?: unknown; openAPIV3Schema?: unknown }>;
+      schemas?: Array<{ versions: string[]; openAPIV3Schema: unknown }>;
     };
-    for (const v of s.versions ?? []) {
-      const names = v.names ?? (v.name ? [v.name] : []);
-      const schema = v.schema ?? v.openAPIV3Schema;
+    for (const v of s.schemas ?? []) {
+      const schema = v.openAPIV3Schema;
       if (!s.group || !s.kind || !schema) continue;
-      for (const name of names) {
+      for (const name of v.versions) {
         branches.push({
           if: { properties: { apiVersion: { const: `${s.group}/${name}` }, kind: { const: s.kind } }, required: ['apiVersion', 'kind'] },
           then: schema,
