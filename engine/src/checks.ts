@@ -21,8 +21,8 @@ const schemaCheck: DocumentCheck = (doc, _settings, out) => {
 };
 
 /** Removed APIs (authentication.istio.io, rbac.istio.io, config.istio.io). */
-const removedApiCheck: DocumentCheck = (doc, _settings, out) => {
-  if (doc.resource && REMOVED_ISTIO_GROUPS.has(doc.resource.group)) checkRemovedApi(doc, out);
+const removedApiCheck: DocumentCheck = (doc, settings, out) => {
+  if (doc.resource && REMOVED_ISTIO_GROUPS.has(doc.resource.group)) checkRemovedApi(doc, out, settings);
 };
 
 export function rulesFor(kind: string, rules: readonly Rule[] = RULES): Rule[] {
