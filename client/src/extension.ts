@@ -12,6 +12,7 @@ import {
   type TrustParams,
 } from '../../server/src/protocol';
 import { LanguageStatus } from './languageStatus';
+import { registerKubeCommands } from './commands/apply';
 
 export const CLIENT_ID = 'istioSecurity';
 export const CLIENT_NAME = 'Istio Security';
@@ -109,6 +110,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     else if (!uri) void vscode.window.showInformationMessage(`Istio: checked ${result.rules} RequestAuthentication document(s): ${result.problems} problem(s) reported in the Problems view.`);
     return result;
   };
+
+  registerKubeCommands(context, output);
 
   const ready = start();
   ready.catch((err: unknown) => {
