@@ -1,5 +1,6 @@
 import { check, CHECK_USAGE } from './commands/check';
 import { decode, DECODE_USAGE } from './commands/decode';
+import { migrate, MIGRATE_USAGE } from './commands/migrate';
 import { simulate, SIMULATE_USAGE } from './commands/simulate';
 import { EXIT, UsageError, type CliIO, type Command } from './io';
 import { VERSION } from './version';
@@ -12,6 +13,7 @@ Commands:
   check [--format text|json|sarif] [--offline] <file or dir>...   validate manifests
   decode <token | ->                                              decode a JWT (header, payload, times)
   simulate [options] <file or dir>...                             simulate a request against the policies
+  migrate [options] <file>...                                     convert removed Istio APIs to today's resources
   lsp [--stdio]                                                   run the language server over stdio
   version                                                         print the version
 
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   check: { run: check, usage: CHECK_USAGE },
   decode: { run: decode, usage: DECODE_USAGE },
   simulate: { run: simulate, usage: SIMULATE_USAGE },
+  migrate: { run: migrate, usage: MIGRATE_USAGE },
   lsp: {
     run: async () => {
       // The server keeps the process alive; main() must not set an exit code for it.

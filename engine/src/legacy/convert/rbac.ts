@@ -267,7 +267,7 @@ function perNamespaceAndService(src: LegacyDoc, listKey: 'inclusion' | 'exclusio
   const list = recordField(src.spec, listKey) ?? {};
   const at: Path = ['spec', keyOf(src.spec, listKey)];
   const docs: GeneratedDoc[] = stringList(list.namespaces).map((ns) =>
-    make(verb, ns, undefined, [` RbacConfig ${listKey} of namespace ${ns}: this policy ${verb === 'allow-nothing' ? 'denies every request that no ALLOW policy allows' : 'allows every request'} there.`], []),
+    make(verb, ns, undefined, [` ${src.kind} ${listKey} of namespace ${ns}: this policy ${verb === 'allow-nothing' ? 'denies every request that no ALLOW policy allows' : 'allows every request'} there.`], []),
   );
   stringList(list.services).forEach((svc, i) => {
     const g = guessSelector(svc);
@@ -278,7 +278,7 @@ function perNamespaceAndService(src: LegacyDoc, listKey: 'inclusion' | 'exclusio
     const comments: KeyComment[] = [];
     announceGuess(ctx, src.doc, [...at, 'services', i], g, comments);
     const ns = g.namespace ?? src.namespace ?? ctx.defaultNamespace;
-    docs.push(make(dnsName(verb, g.service), ns, g.labels, [` RbacConfig ${listKey} of service ${svc}.`], comments));
+    docs.push(make(dnsName(verb, g.service), ns, g.labels, [` ${src.kind} ${listKey} of service ${svc}.`], comments));
   });
   return docs;
 }
