@@ -59,7 +59,8 @@ export class JwksService {
     return this.settings.offline;
   }
 
-  private options(force: boolean): ReachabilityOptions {
+  /** Network options and cache for fetches (also used by JWT verification and the simulator). */
+  options(force: boolean): ReachabilityOptions {
     const cas = (this.settings.jwks?.caCertificates ?? []).flatMap((path) => {
       try {
         return [readFileSync(path, 'utf8')];

@@ -68,3 +68,95 @@ export interface CheckJwksResult {
 }
 
 export const SETTINGS_SECTION = 'istioSecurity';
+
+// ── JWTs in the editor (issue 7). Tokens travel only between the client and the local server;
+// neither side logs them. ──
+
+/** A position in a document (LSP's, 0-based). */
+export interface JwtPosition {
+  line: number;
+  character: number;
+}
+
+/** Client → server: the token under the cursor of a document, if any. */
+export const JwtAtRequest = 'istio/jwtAt';
+export interface JwtAtParams {
+  uri: string;
+  position: JwtPosition;
+}
+export interface JwtAtResult {
+  token: string | null;
+}
+
+/** What the side documents show: a title and markdown content (never the whole token). */
+export interface JwtReport {
+  title: string;
+  content: string;
+}
+
+/** Client → server: decode a token and run the workspace checks on it. */
+export const DecodeJwtRequest = 'istio/decodeJwt';
+export interface DecodeJwtParams {
+  token: string;
+}
+export interface DecodeJwtResult extends JwtReport {
+  ok: boolean;
+  issuer?: string;
+  principal?: string;
+  status?: 'valid' | 'expired' | 'not-yet-valid';
+}
+
+/** A RequestAuthentication jwtRule of the workspace. */
+export interface JwtRuleRef {
+  namespace: string;
+  name: string;
+  ruleIndex: number;
+}
+export interface JwtRuleChoice extends JwtRuleRef {
+  /** "RequestAuthentication ns/name jwtRules[i]: issuer (keys)", for a QuickPick. */
+  label: string;
+  issuer: string;
+  issuerMatches: boolean;
+}
+
+/** Client → server: verify a token against one jwtRule, as Envoy would. */
+export const VerifyJwtRequest = 'istio/verifyJwt';
+export interface VerifyJwtParams {
+  token: string;
+  /** Omitted: the one rule whose issuer matches; several or none → `needsRule`. */
+  rule?: JwtRuleRef;
+}
+export type VerifyJwtResult =
+  | { kind: 'needsRule'; candidates: JwtRuleChoice[]; reason: string }
+  | ({ kind: 'verified'; ok: boolean; failed?: string; httpStatus?: number; signatureChecked: boolean } & JwtReport);
+
+/** A workload the simulator can target (from the selectors of the workspace's policies). */
+export interface SimulationTarget {
+  namespace: string;
+  labels: Record<string, string>;
+  /** "foo: app=httpbin", for a QuickPick. */
+  label: string;
+  /** Which resources select it. */
+  selectedBy: string[];
+}
+/** Client → server: the workloads the workspace's selectors name. */
+export const SimulationTargetsRequest = 'istio/simulationTargets';
+export interface SimulationTargetsResult {
+  targets: SimulationTarget[];
+}
+
+/** Client → server: simulate one request against the workspace's policies. */
+export const SimulateRequest = 'istio/simulate';
+export interface SimulateParams {
+  method?: string;
+  path?: string;
+  host?: string;
+  port?: number;
+  target: { namespace: string; labels: Record<string, string> };
+  token?: string;
+}
+export interface SimulateResult extends JwtReport {
+  status: 200 | 401 | 403;
+  allowed: boolean;
+  reason: string;
+}

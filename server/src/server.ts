@@ -17,14 +17,24 @@ import { Workspace } from '../../engine/src/workspace/workspace';
 import { toCodeActions, toDiagnostic } from './convert';
 import { DocumentStore, type Edit } from './documents';
 import { JwksService } from './jwksService';
+import { JwtService } from './jwtService';
 import {
   CheckJwksRequest,
+  DecodeJwtRequest,
   DEFAULT_SERVER_SETTINGS,
+  JwtAtRequest,
+  SimulateRequest,
+  SimulationTargetsRequest,
+  VerifyJwtRequest,
   SETTINGS_SECTION,
   StatusNotification,
   TrustNotification,
   type CheckJwksParams,
   type CheckJwksResult,
+  type DecodeJwtParams,
+  type JwtAtParams,
+  type SimulateParams,
+  type VerifyJwtParams,
   type InitializationOptions,
   type ServerSettings,
   type StatusParams,
@@ -60,6 +70,14 @@ export function startServer(connection: Connection): void {
   let trusted = true;
   let http: TrustParams['http'] = {};
   const jwks = new JwksService((uri) => publish(uri));
+  const jwt = new JwtService({
+    workspace,
+    defaultNamespace: () => settings.defaultNamespace,
+    rootNamespace: () => settings.rootNamespace,
+    offline: () => settings.offline,
+    jwksOptions: () => jwks.options(false),
+    now: () => Date.now(),
+  });
   /** Version of each open document last given to the engine. */
   const analyzedVersion = new Map<string, number>();
 
@@ -137,7 +155,8 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(uri);
     const model = workspace.model(uri);
     if (!doc || !model || analyzedVersion.get(uri) !== doc.version) return;
-    const reach = jwks.findings(model);
+    // Token findings depend on every RequestAuthentication of the workspace: computed here, not per document.
+    const reach = [...jwks.findings(model), ...jwt.findings(model, doc.getText())];
     const own = workspace.findings(uri, { allowStaleCross: !justOpened.delete(uri) });
     const findings = reach.length ? [...own, ...reach].sort(compareFindings) : own;
     connection.sendDiagnostics({ uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, uri)) });
@@ -262,6 +281,7 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         codeLensProvider: { resolveProvider: false },
         hoverProvider: true,
+        inlayHintProvider: true,
       },
       serverInfo: { name: SERVER_NAME, version: '0.1.0' },
     };
@@ -369,6 +389,9 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onHover((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const token = doc ? jwt.hover(doc, params.position) : undefined;
+    if (token) return { contents: { kind: 'markdown', value: token } };
     const model = freshModel(params.textDocument.uri);
     if (!model) return null;
     const text = jwks.hover(model, params.position);
@@ -399,6 +422,20 @@ export function startServer(connection: Connection): void {
       progress?.done();
     }
   });
+
+  connection.languages.inlayHint.on((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    return jwt.inlayHints(doc, freshModel(doc.uri), params.range).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true }));
+  });
+  connection.onRequest(JwtAtRequest, (p: JwtAtParams) => {
+    const doc = documents.get(p.uri);
+    return { token: (doc && jwt.tokenAt(doc, p.position)) ?? null };
+  });
+  connection.onRequest(DecodeJwtRequest, (p: DecodeJwtParams) => jwt.decode(p.token));
+  connection.onRequest(VerifyJwtRequest, (p: VerifyJwtParams) => jwt.verify(p));
+  connection.onRequest(SimulationTargetsRequest, () => ({ targets: jwt.targets() }));
+  connection.onRequest(SimulateRequest, (p: SimulateParams) => jwt.simulate(p));
 
   // For tests and tools: resolves when the initial workspace index is built.
   connection.onRequest('istio/indexReady', async () => {

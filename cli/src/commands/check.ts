@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { compareFindings } from '../../../engine/src/diagnostics';
 import { JwksCache } from '../../../engine/src/jwks/cache';
+import { checkTokensInText, jwtRulesOf } from '../../../engine/src/jwt/index';
 import { ReachabilityTracker } from '../../../engine/src/jwks/tracker';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -51,9 +52,14 @@ export async function checkFiles(files: readonly string[], opts: CheckOptions = 
   const tracker = new ReachabilityTracker();
   const network = { offline: opts.offline, env: opts.env, cache: new JwksCache() };
   const results: FileFindings[] = [];
+  // JWTs in the files are checked against every RequestAuthentication given, as in the editor.
+  const jwtRules = jwtRulesOf(ws.resources.ofKind('RequestAuthentication').map((r) => ({ ...r.resource, namespace: r.namespace })));
+  const now = Date.now();
   for (const file of files) {
     const model = ws.model(file);
     let findings = ws.findings(file);
+    const tokens = model?.isIstioFile ? checkTokensInText(model.documents.map((d) => d.segment.text).join(''), jwtRules, now) : [];
+    if (tokens.length) findings = [...findings, ...tokens].sort(compareFindings);
     if (model && !opts.offline) {
       await tracker.check(model, network);
       const reach = tracker.findings(model);
