@@ -49,6 +49,7 @@ export const CORE_CODES: Record<string, { severity: Severity | 'varies'; summary
   'schema-min-properties': { severity: 'error', summary: 'A map with fewer entries than allowed.', source: 'CRD OpenAPI schema' },
   'schema-max-properties': { severity: 'error', summary: 'A map with more entries than allowed.', source: 'CRD OpenAPI schema' },
   'schema-duplicate-item': { severity: 'error', summary: 'A duplicate item in a list the CRD declares as a set or map (x-kubernetes-list-type).', source: 'Kubernetes API server (list-type validation)' },
+  'webhook-denied': { severity: 'error', summary: 'The cluster\'s admission webhook (e.g. validation.istio.io) refused the document during apply or dry run (source "cluster"); the message is the webhook\'s. Cleared when the file is edited.', source: 'kubectl apply / --dry-run=server against the confirmed context' },
   'schema-cel': { severity: 'error', summary: 'A CEL rule of the CRD (x-kubernetes-validations) fails; the message is the rule\'s own.', source: 'Istio 1.30.3 CRDs, evaluated like the API server' },
 };
 
