@@ -85,7 +85,7 @@ interface SegmentParts {
   trail: string;
 }
 
-const COMMENT_OR_BLANK = /^\s*(#.*)?\r?$/;
+const COMMENT_OR_BLANK = /^[ \t]*(#.*)?\r?\n?$/;
 
 function partsOf(text: string): SegmentParts {
   const lines = text.split(/(?<=\n)/);

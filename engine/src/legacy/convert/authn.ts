@@ -132,13 +132,14 @@ function triggersOf(jwt: Record<string, unknown>, at: Path, src: LegacyDoc, ctx:
     asArray(rule[exKey]).forEach((m, k) => {
       const p = pathOf(m);
       if (p !== undefined) notPaths.push(p);
-      else ctx.note(src.doc, [...at, rulesKey, j, exKey, k], 'migrate-regex-path', 'warning', 'excludedPaths: a regex cannot be expressed in AuthorizationPolicy paths; those paths now require a token too (stricter). Add them to notPaths by hand.');
+      else ctx.note(src.doc, [...at, rulesKey, j, exKey, k, 'regex'], 'migrate-regex-path', 'warning', 'excludedPaths: a regex cannot be expressed in AuthorizationPolicy paths; those paths now require a token too (stricter). Add them to notPaths by hand.');
     });
     const included = asArray(rule[inKey]).map(pathOf);
     let paths = included.filter((p): p is string => p !== undefined);
-    if (paths.length !== included.length) {
+    const regexAt = included.indexOf(undefined);
+    if (regexAt !== -1) {
       paths = [];
-      ctx.note(src.doc, [...at, rulesKey, j, inKey], 'migrate-regex-path', 'warning', 'includedPaths: a regex cannot be expressed in AuthorizationPolicy paths; a token is now required on every path not excluded (stricter).');
+      ctx.note(src.doc, [...at, rulesKey, j, inKey, regexAt, 'regex'], 'migrate-regex-path', 'warning', 'includedPaths: a regex cannot be expressed in AuthorizationPolicy paths; a token is now required on every path not excluded (stricter).');
     }
     return { paths, notPaths };
   });
