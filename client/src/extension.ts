@@ -11,6 +11,7 @@ import {
   type StatusParams,
   type TrustParams,
 } from '../../server/src/protocol';
+import { registerConvertCommand } from './commands/convert';
 import { LanguageStatus } from './languageStatus';
 import { registerKubeCommands } from './commands/apply';
 
@@ -112,6 +113,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   };
 
   registerKubeCommands(context, output);
+  registerConvertCommand(context, () => client, output);
 
   const ready = start();
   ready.catch((err: unknown) => {

@@ -160,3 +160,16 @@ export interface SimulateResult extends JwtReport {
   allowed: boolean;
   reason: string;
 }
+
+/** Client → server: convert the removed APIs of a document (the edit is the client's to apply). */
+export const ConvertRemovedApisRequest = 'istio/convertRemovedApis';
+export interface ConvertRemovedApisParams {
+  uri: string;
+}
+export interface ConvertRemovedApisResult {
+  /** One edit over the changed span, or null when nothing converts. */
+  edit: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string } | null;
+  /** Version of the document the edit applies to. */
+  version: number | null;
+  notes: Array<{ severity: 'information' | 'warning'; code: string; message: string; line: number }>;
+}

@@ -10,7 +10,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { compareFindings, type Range } from '../../engine/src/diagnostics';
+import { migrateText } from '../../engine/src/legacy/migrate';
 import { outline } from '../../engine/src/outline';
+import { minimalEdit } from '../../engine/src/text/minimalEdit';
 import { AnalysisPool } from '../../engine/src/parallel/pool';
 import type { EngineSettings } from '../../engine/src/rules/rule';
 import { Workspace } from '../../engine/src/workspace/workspace';
@@ -20,6 +22,9 @@ import { JwksService } from './jwksService';
 import { JwtService } from './jwtService';
 import {
   CheckJwksRequest,
+  ConvertRemovedApisRequest,
+  type ConvertRemovedApisParams,
+  type ConvertRemovedApisResult,
   DecodeJwtRequest,
   DEFAULT_SERVER_SETTINGS,
   JwtAtRequest,
@@ -436,6 +441,18 @@ export function startServer(connection: Connection): void {
   connection.onRequest(VerifyJwtRequest, (p: VerifyJwtParams) => jwt.verify(p));
   connection.onRequest(SimulationTargetsRequest, () => ({ targets: jwt.targets() }));
   connection.onRequest(SimulateRequest, (p: SimulateParams) => jwt.simulate(p));
+
+  connection.onRequest(ConvertRemovedApisRequest, (params: ConvertRemovedApisParams): ConvertRemovedApisResult => {
+    const doc = documents.get(params.uri);
+    if (!doc) return { edit: null, version: null, notes: [] };
+    const text = doc.getText();
+    const result = migrateText(text, { defaultNamespace: settings.defaultNamespace, rootNamespace: settings.rootNamespace });
+    return {
+      edit: minimalEdit(text, result.text) ?? null,
+      version: doc.version,
+      notes: result.notes.map((n) => ({ severity: n.severity, code: n.code, message: n.message, line: n.range.start.line })),
+    };
+  });
 
   // For tests and tools: resolves when the initial workspace index is built.
   connection.onRequest('istio/indexReady', async () => {
