@@ -19,3 +19,4 @@ export {
   type JSONSchema,
   type KindInfo,
 } from './schema/catalog';
+export { migrateText, convertSingleDocument, type MigrateOptions, type MigrationNote, type MigrationResult, type SingleConversion } from './legacy/migrate';
