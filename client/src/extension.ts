@@ -13,7 +13,8 @@ import {
 } from '../../server/src/protocol';
 import { registerConvertCommand } from './commands/convert';
 import { LanguageStatus } from './languageStatus';
-import { registerKubeCommands } from './commands/apply';
+import { registerKubeCommands, type Prompter } from './commands/apply';
+import { recordingChannel, registerJwtCommands } from './commands/jwt';
 
 export const CLIENT_ID = 'istioSecurity';
 export const CLIENT_NAME = 'Istio Security';
@@ -28,6 +29,10 @@ export interface ExtensionApi {
   statusOf(uri: string): StatusParams | undefined;
   /** Restarts the language server (also a command). */
   restart(): Promise<void>;
+  /** Replaces how the JWT commands ask (tests script the answers); undefined restores VS Code's prompts. */
+  setPrompter(prompter: Prompter | undefined): void;
+  /** What was written to the output channel since activation (bounded): the redaction test reads it. */
+  outputText(): string;
 }
 
 function httpSettings(): TrustParams['http'] {
@@ -62,7 +67,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
-  const output = vscode.window.createOutputChannel(CLIENT_NAME);
+  const recorded = recordingChannel(vscode.window.createOutputChannel(CLIENT_NAME));
+  const output = recorded.channel;
   const status = new LanguageStatus();
   context.subscriptions.push(output, status);
 
@@ -114,12 +120,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   registerKubeCommands(context, output);
   registerConvertCommand(context, () => client, output);
+  const jwtCommands = registerJwtCommands(context, () => client, output);
+  const defaultPrompter = jwtCommands.prompter;
 
   const ready = start();
   ready.catch((err: unknown) => {
     void vscode.window.showErrorMessage(`Istio Security: the language server failed to start: ${String(err)}`);
   });
-  return { ready, statusOf: (uri) => status.get(uri), restart };
+  return {
+    ready,
+    statusOf: (uri) => status.get(uri),
+    restart,
+    setPrompter: (p) => {
+      jwtCommands.prompter = p ?? defaultPrompter;
+    },
+    outputText: () => recorded.text(),
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -40,7 +40,7 @@ export interface Prompter {
   pick(title: string, items: string[], active?: string): Thenable<string | undefined>;
 }
 
-const vscodePrompter: Prompter = {
+export const vscodePrompter: Prompter = {
   warning: (message, detail, choices) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...choices),
   input: (prompt, value, validate) => vscode.window.showInputBox({ prompt, value, validateInput: validate, ignoreFocusOut: true }),
   pick: (title, items, active) =>
@@ -61,7 +61,7 @@ export interface PromptRecord {
 }
 
 /** Answers prompts from a script, in order (null: cancel), and records every prompt. */
-class ScriptedPrompter implements Prompter {
+export class ScriptedPrompter implements Prompter {
   readonly log: PromptRecord[] = [];
   constructor(private readonly answers: Array<string | null>) {}
 
@@ -162,13 +162,18 @@ function errorMarks(uris: vscode.Uri[]): ErrorMark[] {
   );
 }
 
-/** Serves the two sides of a diff as read-only documents. */
-class DiffContent implements vscode.TextDocumentContentProvider {
+/** Serves the two sides of a diff (or any generated text, e.g. the JWT reports) as read-only documents. */
+export class DiffContent implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
   private seq = 0;
 
+  constructor(
+    private readonly scheme: string = DIFF_SCHEME,
+    private readonly extension: string = 'yaml',
+  ) {}
+
   put(label: string, text: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${++this.seq}/${label}.yaml` });
+    const uri = vscode.Uri.from({ scheme: this.scheme, path: `/${++this.seq}/${label}.${this.extension}` });
     this.texts.set(uri.toString(), text);
     return uri;
   }
