@@ -431,3 +431,27 @@ describe('migrateText: file handling', () => {
     assert.equal(at(r.notes[0]), '0:12-0:36');
   });
 });
+
+describe('migrate: malformed legacy documents', () => {
+  const HOSTILE = [
+    'apiVersion: authentication.istio.io/v1alpha1\nkind: Policy\nmetadata: {name: p}\nspec:\n  targets: [1, null, {name: ""}, {name: "a*"}]\n  peers: "x"\n  origins: [null, {jwt: 3}, {jwt: {triggerRules: [null, {excludedPaths: 5}]}}]\n',
+    'apiVersion: authentication.istio.io/v1alpha1\nkind: Policy\nspec: 7\n',
+    'apiVersion: rbac.istio.io/v1alpha1\nkind: ServiceRole\nmetadata: {name: r}\nspec:\n  rules: [null, {services: 5, constraints: [null, {key: 3}]}]\n---\napiVersion: rbac.istio.io/v1alpha1\nkind: ServiceRoleBinding\nmetadata: {name: b}\nspec:\n  subjects: [null, {properties: 4}, {user: 12}]\n  roleRef: {name: r}\n',
+    'apiVersion: rbac.istio.io/v1alpha1\nkind: ClusterRbacConfig\nmetadata: {name: default}\nspec:\n  mode: ON_WITH_INCLUSION\n  inclusion: [a]\n',
+    'apiVersion: rbac.istio.io/v1alpha1\nkind: ServiceRoleBinding\nmetadata: {name: b}\nspec:\n  actions: {}\n  roleRef: 3\n',
+    'apiVersion: authentication.istio.io/v1alpha1\nkind: Policy\nmetadata: {name: [x}\n',
+  ];
+
+  it('never throws, in migrateText or in the removed-api fix, and what it generates has no error', () => {
+    for (const text of HOSTILE) {
+      const r = migrateText(text);
+      const generated = r.text
+        .split(/^---$/m)
+        .filter((d) => d.includes('security.istio.io/v1'))
+        .join('---\n');
+      assert.deepEqual(errorsOf(generated), [], `${text}\n→\n${r.text}`);
+      assert.ok(errorsOf(text).some((e) => /removed-api|yaml-syntax/.test(e)), 'the input itself is still reported');
+      if (objectsOf(r.text).length === 0) assert.ok(r.text.trim().startsWith('#') && r.text.trim() !== '', `a document never vanishes without an explanation:\n${r.text}`);
+    }
+  });
+});

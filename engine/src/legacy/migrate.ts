@@ -32,6 +32,11 @@ export interface MigrationResult {
   notes: MigrationNote[];
 }
 
+/** A conversion that would only delete the document is no conversion. */
+function usable(conv: Conversion | undefined): Conversion | undefined {
+  return conv && (conv.docs.length > 0 || conv.explanation.length > 0) ? conv : undefined;
+}
+
 type Converter = (src: LegacyDoc, ctx: ConvertContext) => Conversion | undefined;
 
 const CONVERTERS: Record<string, Converter> = {
@@ -157,7 +162,7 @@ export function migrateText(text: string, opts: MigrateOptions = {}): MigrationR
   for (const e of entries) {
     const l = e.legacy;
     if (!l) continue;
-    const conv = CONVERTERS[`${e.doc!.resource!.group}/${l.kind}`]?.(l, ctx);
+    const conv = usable(CONVERTERS[`${e.doc!.resource!.group}/${l.kind}`]?.(l, ctx));
     converted.set(e, conv);
     const roleName = l.kind === 'ServiceRoleBinding' && conv ? referencedRole(l) : undefined;
     const role = roleName ? roles.get(roleKey(l.namespace, roleName, ctx)) : undefined;
@@ -208,7 +213,7 @@ export function convertSingleDocument(doc: ParsedDoc, opts: MigrateOptions = {})
   const notes: MigrationNote[] = [];
   const base = { rootNamespace: opts.rootNamespace ?? DEFAULT_SETTINGS.rootNamespace, defaultNamespace: opts.defaultNamespace ?? DEFAULT_SETTINGS.defaultNamespace };
   const ctx = makeContext(opts, new Map(), originBoundNamespaces([l], base), new Map([[doc, 0]]), notes);
-  const conv = convert(l, ctx);
+  const conv = usable(convert(l, ctx));
   if (!conv) return undefined;
   const marker = partsOf(doc.text).marker;
   const range = doc.lines.range(marker.length, doc.text.length);

@@ -168,7 +168,10 @@ function originsOf(src: LegacyDoc, ctx: ConvertContext): Origins {
   let triggers: Trigger[] | undefined = [];
   asArray(src.spec[originsKey]).forEach((raw, i) => {
     const jwt = recordField(asRecord(raw), 'jwt');
-    if (!jwt) return;
+    if (!jwt || typeof jwt.issuer !== 'string') {
+      ctx.note(src.doc, [...SPEC, originsKey, i], 'migrate-unconvertible', 'warning', `origins[${i}]: a JWT origin needs an issuer; it was skipped.`);
+      return;
+    }
     jwtRules.push(jwtRuleOf(jwt));
     const t = triggersOf(jwt, [...SPEC, originsKey, i, 'jwt'], src, ctx);
     triggers = t === undefined || triggers === undefined ? undefined : [...triggers, ...t];
@@ -209,7 +212,7 @@ const NO_PEERS_HEADER = [
   ' mtls.mode DISABLE only if they must accept plaintext.',
 ];
 
-export function convertAuthnPolicy(src: LegacyDoc, ctx: ConvertContext): Conversion {
+export function convertAuthnPolicy(src: LegacyDoc, ctx: ConvertContext): Conversion | undefined {
   const mesh = src.kind === 'MeshPolicy';
   const namespace = mesh ? ctx.rootNamespace : src.namespace;
   const baseName = mesh ? 'default' : src.name;
@@ -221,10 +224,12 @@ export function convertAuthnPolicy(src: LegacyDoc, ctx: ConvertContext): Convers
     ctx.note(src.doc, [...SPEC, keyOf(src.spec, 'principalBinding')], 'migrate-principal-binding', 'information', 'principalBinding: USE_ORIGIN has no field today: AuthorizationPolicy matches JWT identities with requestPrincipals and peer identities with principals (ServiceRoleBinding users of this namespace are converted to requestPrincipals).');
   }
   const docs: GeneratedDoc[] = [];
-  for (const scope of scopesOf(src, baseName, ctx)) {
+  const scopes = scopesOf(src, baseName, ctx);
+  if (scopes.length === 0) return undefined;
+  for (const scope of scopes) {
     const scopeDocs: GeneratedDoc[] = [];
     if (mode) scopeDocs.push(peerAuthentication(scope, namespace, mode));
-    else if (origins.jwtRules.length === 0) {
+    else if (asArray(field(src.spec, 'origins')).length === 0) {
       const disable = peerAuthentication(scope, namespace, 'DISABLE');
       disable.header.push(' The removed Policy had neither peers nor origins: it turned mutual TLS off for its targets.');
       scopeDocs.push(disable);
