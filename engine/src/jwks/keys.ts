@@ -5,6 +5,7 @@
 import { createPublicKey, type JsonWebKey as NodeJsonWebKey } from 'node:crypto';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import type { JwksCode } from './codes';
+import { jsonDepthExceeds } from '../text/jsonDepth';
 
 /** What hover shows about one key. */
 export interface KeySummary {
@@ -124,8 +125,16 @@ export function analyzeJwksText(text: string): KeySetAnalysis & { notJson?: stri
   } catch (err) {
     return { shape: 'other', summaries: [], usable: [], problems: [], notJson: (err as Error).message };
   }
+  // A JWK Set is 4 levels deep ({"keys": [{"x5c": [...]}]}); a hostile body nesting thousands of
+  // levels would later break recursive code (JSON.stringify of results), so it is refused here.
+  if (jsonDepthExceeds(data, MAX_JWKS_DEPTH)) {
+    return { shape: 'other', summaries: [], usable: [], problems: [{ code: 'jwks-not-key-set', message: `it nests arrays or objects deeper than ${MAX_JWKS_DEPTH} levels; a JWK Set {"keys": [...]} is 4 levels deep` }] };
+  }
   return analyzeJwks(data);
 }
+
+/** Deepest nesting accepted in a JWKS body. */
+const MAX_JWKS_DEPTH = 32;
 
 /** Structural analysis of parsed JSON that should be a JWK Set. */
 export function analyzeJwks(data: unknown): KeySetAnalysis {

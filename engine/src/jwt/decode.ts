@@ -3,6 +3,8 @@
  * times with Envoy's clock skew, the principal Istio derives. Never throws on bad input.
  */
 
+import { jsonDepthExceeds } from '../text/jsonDepth';
+
 /** Bounds that keep hostile input cheap. */
 export const JWT_LIMITS = {
   /** Tokens longer than this are not decoded (Envoy's default header limit is 60 KiB). */
@@ -71,18 +73,6 @@ export function decodeBase64Url(segment: string): { bytes?: Buffer; error?: stri
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Depth of nested objects/arrays, stopping as soon as `limit` is exceeded. */
-function depthExceeds(value: unknown, limit: number): boolean {
-  const stack: Array<{ v: unknown; d: number }> = [{ v: value, d: 1 }];
-  while (stack.length > 0) {
-    const { v, d } = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (d > limit) return true;
-    for (const child of Object.values(v as object)) stack.push({ v: child, d: d + 1 });
-  }
-  return false;
-}
-
 /** Decodes a base64url segment holding a JSON object. */
 export function decodeJsonSegment(segment: string, what: string): { value?: JsonObject; error?: string } {
   const { bytes, error } = decodeBase64Url(segment);
@@ -100,7 +90,7 @@ export function decodeJsonSegment(segment: string, what: string): { value?: Json
     return { error: `the ${what} is not JSON (${(err as Error).message})` };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { error: `the ${what} is JSON but not an object` };
-  if (depthExceeds(value, JWT_LIMITS.maxDepth)) return { error: `the ${what} nests objects deeper than ${JWT_LIMITS.maxDepth} levels` };
+  if (jsonDepthExceeds(value, JWT_LIMITS.maxDepth)) return { error: `the ${what} nests objects deeper than ${JWT_LIMITS.maxDepth} levels` };
   return { value: value as JsonObject };
 }
 

@@ -19,7 +19,9 @@ export class LineIndex {
   }
 
   positionAt(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    let o = Math.max(0, Math.min(offset, this.text.length));
+    // A CR ending a line belongs to the line break: no position lies between it and its LF (or the end).
+    if (o > 0 && this.text.charCodeAt(o - 1) === 13 && (o === this.text.length || this.text.charCodeAt(o) === 10)) o--;
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {

@@ -1,17 +1,24 @@
 /** String similarity for "did you mean" suggestions and quick fixes. */
 
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
+/**
+ * Optimal string alignment distance (Levenshtein plus adjacent transpositions). Keeps three rows
+ * only, so memory stays O(|b|) whatever the length of `a` (a multi-megabyte scalar compared to
+ * enum values must not allocate a row per character).
+ */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  let prev2: number[] = [];
+  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
+    const cur: number[] = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prev2[j - 2] + 1);
     }
+    prev2 = prev;
+    prev = cur;
   }
-  return d[a.length][b.length];
+  return prev[b.length];
 }
 
 /** The single candidate within maxDistance edits (case-insensitive), or undefined when none or ambiguous. */
@@ -21,6 +28,8 @@ export function closestValue(value: string, candidates: Iterable<string>, maxDis
   let bestDistance = maxDistance + 1;
   let tie = false;
   for (const c of candidates) {
+    // The distance is at least the length difference: skip candidates that cannot be close.
+    if (Math.abs(v.length - c.length) > maxDistance) continue;
     const d = editDistance(v, c.toLowerCase());
     if (d < bestDistance) {
       best = c;
