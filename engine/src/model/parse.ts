@@ -32,7 +32,9 @@ export const YAML_CODES: Record<string, string> = {
 function yamlFinding(e: YAMLError, lines: LineIndex, severity: 'error' | 'warning'): Finding {
   const [start, end] = e.pos;
   const code = YAML_CODES[e.code] ?? 'yaml-syntax';
-  const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const raw = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  // The parser recurses per nesting level: hostile nesting ends in a RangeError it reports as an error.
+  const message = /call stack/i.test(raw) ? 'the document nests too deeply to parse (hundreds of levels); no Istio resource is this deep' : raw;
   const prefix = code === 'yaml-syntax' ? 'YAML syntax: ' : '';
   return { code, severity, message: `${prefix}${message}`, range: lines.range(start, Math.max(end, start + 1)) };
 }
