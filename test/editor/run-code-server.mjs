@@ -19,10 +19,10 @@ import { REPO_ROOT } from './paths.mjs';
 import { buildAll, createRunDir, log, printResults, RUN_TIMEOUT_MS, suiteEnvironment, timeout } from './session.mjs';
 
 const VERBOSE = process.env.ISTIO_EDITOR_VERBOSE === '1';
-const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Starts code-server on 127.0.0.1 with a port the OS picks; resolves with its base URL once it listens. */
-function startCodeServer(host, run) {
+export function startCodeServer(host, run) {
   const configFile = join(run.root, 'code-server.yaml');
   writeFileSync(configFile, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
   const args = [
@@ -74,7 +74,7 @@ function startCodeServer(host, run) {
 }
 
 /** Stops a detached child's whole process group: SIGTERM, then SIGKILL after 3 s. */
-async function stopGroup(child) {
+export async function stopGroup(child) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   const kill = (sig) => {
