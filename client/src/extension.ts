@@ -114,7 +114,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       (_progress, token) => c.sendRequest<CheckJwksResult>(CheckJwksRequest, { uri, force: true }, token),
     );
     if (result.offline) void vscode.window.showInformationMessage('Istio: offline mode is on (istioSecurity.offline): no endpoint was fetched.');
-    else if (!uri) void vscode.window.showInformationMessage(`Istio: checked ${result.rules} RequestAuthentication document(s): ${result.problems} problem(s) reported in the Problems view.`);
+    else if (!uri) void vscode.window.showInformationMessage(`Istio: checked ${result.documents} RequestAuthentication document(s): ${result.problems} problem(s) reported in the Problems view.`);
     return result;
   };
 

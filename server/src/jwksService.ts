@@ -100,8 +100,8 @@ export class JwksService {
   }
 
   /** An explicit check (command or lens): allowed in untrusted workspaces, never when offline. */
-  async checkNow(models: Array<[string, FileModel]>, force: boolean, isCancelled: () => boolean, progress?: (done: number, total: number) => void): Promise<{ rules: number; problems: number }> {
-    let rules = 0;
+  async checkNow(models: Array<[string, FileModel]>, force: boolean, isCancelled: () => boolean, progress?: (done: number, total: number) => void): Promise<{ documents: number; problems: number }> {
+    let documents = 0;
     let problems = 0;
     const targets = models.filter(([, m]) => ReachabilityTracker.targets(m).length > 0);
     for (let i = 0; i < targets.length && !isCancelled(); i++) {
@@ -111,10 +111,10 @@ export class JwksService {
         await this.tracker.check(m, this.options(force), isCancelled);
         this.republish(uri);
       }
-      rules += ReachabilityTracker.targets(m).length;
+      documents += ReachabilityTracker.targets(m).length;
       problems += this.tracker.findings(m).length;
     }
-    return { rules, problems };
+    return { documents, problems };
   }
 
   findings(model: FileModel) {

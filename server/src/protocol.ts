@@ -62,7 +62,8 @@ export interface CheckJwksParams {
   force?: boolean;
 }
 export interface CheckJwksResult {
-  rules: number;
+  /** RequestAuthentication documents checked. */
+  documents: number;
   problems: number;
   offline: boolean;
 }

@@ -52,8 +52,8 @@ describe('LSP: JWKS reachability on jwksUri values', () => {
       await client.diagnosticsFor(uri, v);
       await new Promise((r) => setTimeout(r, 1500));
       assert.equal(server.requests.length, before, 'no automatic fetch when untrusted');
-      const result = await client.request<{ rules: number; offline: boolean }>('istio/checkJwks', { uri });
-      assert.equal(result.rules, 1);
+      const result = await client.request<{ documents: number; offline: boolean }>('istio/checkJwks', { uri });
+      assert.equal(result.documents, 1);
       assert.equal(server.requests.filter((r) => r.url === '/jwks.json?untrusted').length, 1, 'the explicit command fetches');
     } finally {
       await client.stop();

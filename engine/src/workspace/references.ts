@@ -149,13 +149,14 @@ export class Navigator {
     return locs;
   }
 
-  /** For CodeLens: resources of `file` that other resources reference, with the references. */
+  /** For CodeLens: resources of `file` that other resources reference (none: no lens), with the references. */
   referenced(index: WorkspaceIndex, file: string): Array<{ resource: IndexedResource; name: Location; references: Location[] }> {
     const out: Array<{ resource: IndexedResource; name: Location; references: Location[] }> = [];
     for (const res of index.ofFile(file)) {
       if (res.resource.kind !== 'Gateway' && res.resource.kind !== 'RequestAuthentication') continue;
       const refs = this.all(index).filter((r) => r.to.at.file === file && r.to.at.text === res.text && (r.kind === 'gateway' || r.kind === 'issuer'));
-      out.push({ resource: res, name: { file, range: res.nameRange }, references: refs.flatMap((r) => this.location(index, r.from) ?? []) });
+      const references = refs.flatMap((r) => this.location(index, r.from) ?? []);
+      if (references.length > 0) out.push({ resource: res, name: { file, range: res.nameRange }, references });
     }
     return out;
   }

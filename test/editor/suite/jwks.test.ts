@@ -104,7 +104,7 @@ describe('JWKS checks against a loopback endpoint', () => {
     const result = await vscode.commands.executeCommand<CheckJwksResult | undefined>('istioSecurity.checkJwks', uri().toString());
     assert.ok(result, 'the command returned its result');
     assert.equal(result.offline, false);
-    assert.equal(result.rules, 1, 'one RequestAuthentication document checked (the field counts documents)');
+    assert.equal(result.documents, 1, 'one RequestAuthentication document checked');
     assert.ok(result.problems >= 1, `problems: ${result.problems}`);
     const fetched = endpoint.requests.slice(before);
     assert.ok(fetched.includes('/jwks.json') && fetched.includes('/missing.json'), `requests after the command: ${fetched.join(', ')}`);
