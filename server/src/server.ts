@@ -66,6 +66,19 @@ function engineSettings(s: ServerSettings): EngineSettings {
  * Adapts the engine to LSP. Every handler is thin: it asks the engine's Workspace (open
  * documents over the files of the workspace folders) and converts engine types to LSP types.
  */
+/**
+ * Sends a fire-and-forget notification. Once the client has gone (pipe closed) sending throws, or
+ * rejects and the library's own error log throws again on the closed connection; from a timer
+ * either would crash the server with a stack trace instead of letting it exit on end of input.
+ */
+function sendQuietly(send: () => Promise<void>): void {
+  try {
+    send().catch(() => undefined);
+  } catch {
+    // The connection is closed: nobody is listening.
+  }
+}
+
 export function startServer(connection: Connection): void {
   const documents = new DocumentStore();
   let settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
@@ -164,7 +177,7 @@ export function startServer(connection: Connection): void {
     const reach = [...jwks.findings(model), ...jwt.findings(model, doc.getText())];
     const own = workspace.findings(uri, { allowStaleCross: !justOpened.delete(uri) });
     const findings = reach.length ? [...own, ...reach].sort(compareFindings) : own;
-    connection.sendDiagnostics({ uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, uri)) });
+    sendQuietly(() => connection.sendDiagnostics({ uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, uri)) }));
     const status: StatusParams = {
       uri,
       version: doc.version,
@@ -173,7 +186,7 @@ export function startServer(connection: Connection): void {
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,
     };
-    void connection.sendNotification(StatusNotification, status);
+    sendQuietly(() => connection.sendNotification(StatusNotification, status));
   };
 
   // Opening a large file: its documents are analysed on worker threads first (every core),
@@ -318,7 +331,7 @@ export function startServer(connection: Connection): void {
     jwks.cancel(uri);
     pending.delete(uri);
     analyzedVersion.delete(uri);
-    connection.sendDiagnostics({ uri, diagnostics: [] });
+    sendQuietly(() => connection.sendDiagnostics({ uri, diagnostics: [] }));
     // The file on disk (if any, inside the workspace) becomes the truth again.
     const path = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
     const inFolder = path !== undefined && folders.some((f) => path.startsWith(f.endsWith('/') ? f : `${f}/`));
