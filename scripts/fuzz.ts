@@ -2,6 +2,7 @@
  * Long fuzz campaigns of the engine (issue 12).
  *
  *   npm run fuzz -- --inputs 100000 [--seed 42] [--slow-ms 2000] [--no-save]
+ *   npm run fuzz -- --hostile      time and peak memory of each hostile YAML input, one process each
  *
  * Half the inputs are mutations of the seed corpus (examples/, test fixtures, the real-world
  * manifests read in place), half are grammar-generated Istio documents (kinds and fields from
@@ -10,11 +11,13 @@
  * saved to test/fixtures/fuzz/ (replayed by test/engine/fuzz-regressions.test.ts). Prints a JSON
  * summary at the end.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { checkEngineInput, FUZZ_FIXTURES, grammarTextArb, mutatedTextArb, realWorldTexts, seedCorpus } from '../test/engine/fuzzHarness';
+import { FileModel } from '../engine/src/model/fileModel';
+import { checkEngineInput, FUZZ_FIXTURES, HOSTILE_YAML, grammarTextArb, mutatedTextArb, realWorldTexts, seedCorpus } from '../test/engine/fuzzHarness';
 
 interface Options {
   inputs: number;
@@ -86,8 +89,33 @@ function save(c: Case, failure: string, realworld: ReadonlySet<string>, slowMs: 
   return file;
 }
 
+/** Analyses one hostile input in this process; prints its figures as JSON. */
+function measureOne(name: string): void {
+  const text = HOSTILE_YAML[name]();
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const model = new FileModel();
+  model.update(text);
+  const findings = model.findings();
+  const ms = performance.now() - t0;
+  const codes = [...new Set(findings.map((f) => f.code))].slice(0, 4);
+  const peakMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ name, chars: text.length, ms: Math.round(ms), findings: findings.length, codes, baseMiB: Math.round(rssBefore / 2 ** 20), peakMiB: Math.round(peakMiB) }));
+}
+
+/** Each hostile input in a fresh process (peak RSS is per process). */
+function measureHostile(): void {
+  for (const name of Object.keys(HOSTILE_YAML)) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--hostile-one', name], { encoding: 'utf8', timeout: 300_000 });
+    process.stdout.write(r.status === 0 ? r.stdout : `${JSON.stringify({ name, status: r.status, signal: r.signal, stderr: r.stderr.slice(-500) })}\n`);
+  }
+}
+
 function main(): void {
-  const opts = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--hostile') return measureHostile();
+  if (argv[0] === '--hostile-one') return measureOne(argv[1]);
+  const opts = parseArgs(argv);
   const seeds = seedCorpus();
   const realworld = new Set(realWorldTexts());
   const caseArb: fc.Arbitrary<Case> = fc.oneof(

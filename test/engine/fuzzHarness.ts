@@ -316,3 +316,31 @@ export function diffEdit(a: string, b: string): { start: number; end: number; ne
   while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
   return { start: p, end: a.length - s, newText: b.slice(p, b.length - s) };
 }
+
+// ---------------------------------------------------------------- hostile inputs (measured by `npm run fuzz -- --hostile`)
+
+export const HOSTILE_HEAD = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: p\n';
+
+/** Named hostile YAML texts (built lazily: some are tens of megabytes). */
+export const HOSTILE_YAML: Record<string, () => string> = {
+  'alias bomb (10 levels x 10)': () => {
+    let s = HOSTILE_HEAD + 'spec:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 10; i++) s += `  l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]\n`;
+    return s;
+  },
+  'flow nesting 10,000 levels': () => HOSTILE_HEAD + 'spec: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n',
+  'block nesting 10,000 levels (50 MB)': () => {
+    const parts = [HOSTILE_HEAD + 'spec:\n'];
+    for (let i = 1; i <= 10_000; i++) parts.push(' '.repeat(i) + 'k:\n');
+    return parts.join('');
+  },
+  '5 MB scalar': () => HOSTILE_HEAD + `spec:\n  action: "${'A'.repeat(5 * 1024 * 1024)}"\n`,
+  '1 MB line': () => HOSTILE_HEAD + `spec:\n  rules:\n  - to: [${Array.from({ length: 30_000 }, (_, i) => `{operation: {paths: ["/p${i}"]}}`).join(', ')}]\n`,
+  'binary garbage 1 MB': () => {
+    let x = 7;
+    return Buffer.from(Array.from({ length: 1 << 20 }, () => (x = (x * 1103515245 + 12345) % 2 ** 31) & 0xff)).toString('latin1');
+  },
+  '5,000 documents': () => Array.from({ length: 5000 }, (_, i) => HOSTILE_HEAD.replace('name: p', `name: p${i}`) + 'spec: {action: DENYY}\n').join('---\n'),
+  '5,000 unknown keys': () => HOSTILE_HEAD + 'spec:\n' + Array.from({ length: 5000 }, (_, i) => `  k${i}: v`).join('\n') + '\n',
+  'CRLF, BOM and tabs': () => ('\uFEFF' + HOSTILE_HEAD + 'spec:\n\taction: DENY\n').replace(/\n/g, '\r\n').repeat(1000),
+};

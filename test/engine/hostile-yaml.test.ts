@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../engine/src/diagnostics';
 import { FileModel, MAX_FILE_BYTES } from '../../engine/src/model/fileModel';
-import { checkFindings } from './fuzzHarness';
+import { checkFindings, HOSTILE_HEAD, HOSTILE_YAML } from './fuzzHarness';
 
 /**
  * Hostile YAML: each input gets a clear diagnostic (or correct behaviour) and never an exception
  * or an out-of-range position. Time is bounded only by the suite's hang guard (no timing assertions).
  */
-const HEAD = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: p\n';
+const HEAD = HOSTILE_HEAD;
 
 function analyse(text: string): Finding[] {
   const model = new FileModel();
@@ -22,15 +22,9 @@ function at(f: Finding): string {
   return `${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`;
 }
 
-function aliasBomb(levels: number): string {
-  let s = 'spec:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n';
-  for (let i = 1; i < levels; i++) s += `  l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]\n`;
-  return HEAD + s;
-}
-
 describe('hostile YAML', { timeout: 120_000 }, () => {
   it('an alias bomb ("billion laughs") is refused with yaml-alias-limit; the next document is still validated', () => {
-    const text = aliasBomb(10) + '---\n' + HEAD + 'spec:\n  action: DENYY\n';
+    const text = HOSTILE_YAML['alias bomb (10 levels x 10)']() + '---\n' + HEAD + 'spec:\n  action: DENYY\n';
     const findings = analyse(text);
     const bomb = findings.filter((f) => f.code === 'yaml-alias-limit');
     assert.equal(bomb.length, 1);
@@ -58,8 +52,7 @@ describe('hostile YAML', { timeout: 120_000 }, () => {
   });
 
   it('10,000 levels of block nesting exceed the file size limit: one file-too-large warning', () => {
-    let text = HEAD + 'spec:\n';
-    for (let i = 1; i <= 10_000; i++) text += ' '.repeat(i) + 'k:\n';
+    const text = HOSTILE_YAML['block nesting 10,000 levels (50 MB)']();
     assert.ok(text.length > MAX_FILE_BYTES);
     const findings = analyse(text);
     assert.deepEqual(findings.map((f) => [f.code, f.severity, at(f)]), [['file-too-large', 'warning', '0:0-0:0']]);
@@ -75,8 +68,7 @@ describe('hostile YAML', { timeout: 120_000 }, () => {
   });
 
   it('a 1 MB line (a flow sequence of 30,000 operations) is validated without error', () => {
-    const ops = Array.from({ length: 30_000 }, (_, i) => `{operation: {paths: ["/p${i}"]}}`).join(', ');
-    const text = HEAD + `spec:\n  rules:\n  - to: [${ops}]\n`;
+    const text = HOSTILE_YAML['1 MB line']();
     assert.ok(text.length > 1_000_000);
     assert.deepEqual(analyse(text), []);
   });

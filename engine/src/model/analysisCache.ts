@@ -27,6 +27,10 @@ export class AnalysisCache {
     }
   }
 
+  delete(text: string): void {
+    this.map.delete(text);
+  }
+
   clear(): void {
     this.map.clear();
   }
