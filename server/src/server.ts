@@ -16,6 +16,7 @@ import { minimalEdit } from '../../engine/src/text/minimalEdit';
 import { AnalysisPool } from '../../engine/src/parallel/pool';
 import type { EngineSettings } from '../../engine/src/rules/rule';
 import { Workspace } from '../../engine/src/workspace/workspace';
+import { completionItems, fieldHover } from './authoringService';
 import { toCodeActions, toDiagnostic } from './convert';
 import { DocumentStore, type Edit } from './documents';
 import { JwksService } from './jwksService';
@@ -299,6 +300,7 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         codeLensProvider: { resolveProvider: false },
         hoverProvider: true,
+        completionProvider: { triggerCharacters: [' ', ':', '-', '[', '/'] },
         inlayHintProvider: true,
       },
       serverInfo: { name: SERVER_NAME, version: '0.1.0' },
@@ -412,8 +414,13 @@ export function startServer(connection: Connection): void {
     if (token) return { contents: { kind: 'markdown', value: token } };
     const model = freshModel(params.textDocument.uri);
     if (!model) return null;
-    const text = jwks.hover(model, params.position);
+    const text = jwks.hover(model, params.position) ?? fieldHover(model, params.position);
     return text ? { contents: { kind: 'markdown', value: text } } : null;
+  });
+
+  connection.onCompletion((params) => {
+    const model = freshModel(params.textDocument.uri);
+    return model ? completionItems(model, params.position, workspace.resources, settings.defaultNamespace) : [];
   });
 
   connection.onNotification(TrustNotification, (p: TrustParams) => {

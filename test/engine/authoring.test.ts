@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { complete } from '../../engine/src/authoring/complete';
+import { describeAt } from '../../engine/src/authoring/describe';
+import { Workspace } from '../../engine/src/workspace/workspace';
+
+/** `|` marks the cursor. */
+function at(textWithCursor: string): [string, number, number] {
+  const offset = textWithCursor.indexOf('|');
+  const text = textWithCursor.replace('|', '');
+  const before = text.slice(0, offset).split('\n');
+  return [text, before.length - 1, before[before.length - 1].length];
+}
+
+const AP = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: a\n  namespace: shop\n';
+
+describe('completion', () => {
+  it('offers the keys of the mapping at the cursor, required first, present keys omitted, with a value skeleton', () => {
+    const [text, line, ch] = at('apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: g\nspec:\n  servers:\n  - hosts: [a.example.com]\n    |\n');
+    const items = complete(text, line, ch);
+    const labels = items.map((i) => i.label);
+    assert.ok(!labels.includes('hosts'), 'hosts is already present');
+    assert.ok(labels.includes('port') && labels.includes('tls'));
+    const sorted = [...items].sort((a, b) => a.sortText.localeCompare(b.sortText));
+    assert.equal(sorted[0].label, 'port', 'required first');
+    assert.equal(items.find((i) => i.label === 'tls')?.insertText, 'tls:\n  $0');
+  });
+
+  it('completes a key prefix deep in a list item, replacing what was typed', () => {
+    const [text, line, ch] = at('apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: a\nspec:\n  jwtRules:\n  - issuer: x\n    jwk|\n');
+    const item = complete(text, line, ch).find((i) => i.label === 'jwksUri');
+    assert.ok(item);
+    assert.deepEqual(item.replace, { line: 7, start: 4, end: 7 });
+  });
+
+  it('offers enum values with an enum skeleton for the key', () => {
+    const [text, line, ch] = at(`${AP}spec:\n  action: |\n`);
+    assert.deepEqual(complete(text, line, ch).map((i) => i.label), ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM']);
+    const [t2, l2, c2] = at(`${AP}spec:\n  ac|\n`);
+    assert.equal(complete(t2, l2, c2).find((i) => i.label === 'action')?.insertText, 'action: ${1|ALLOW,DENY,AUDIT,CUSTOM|}');
+  });
+
+  it('offers the when keys, and claim names seen in the workspace after request.auth.claims[', () => {
+    const [text, line, ch] = at(`${AP}spec:\n  rules:\n  - when:\n    - key: |\n`);
+    const keys = complete(text, line, ch).map((i) => i.label);
+    assert.ok(keys.includes('request.auth.claims[]') && keys.includes('source.namespace') && keys.includes('request.headers[]'), keys.join());
+    const ws = new Workspace();
+    ws.update('other.yaml', `${AP.replace('name: a', 'name: b')}spec:\n  rules:\n  - when:\n    - key: request.auth.claims[tenant_id]\n      values: [x]\n`);
+    const [t2, l2, c2] = at(`${AP}spec:\n  rules:\n  - when:\n    - key: request.auth.claims[|\n`);
+    const claims = complete(t2, l2, c2, { index: ws.resources }).map((i) => i.label);
+    assert.ok(claims.includes('request.auth.claims[tenant_id]') && claims.includes('request.auth.claims[groups]'), claims.join());
+  });
+
+  it('offers gateway names from another file: name in the same namespace, ns/name elsewhere, and mesh', () => {
+    const ws = new Workspace();
+    ws.update('gw.yaml', 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: web\n  namespace: shop\nspec: {}\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: edge\n  namespace: istio-system\nspec: {}\n');
+    const [text, line, ch] = at('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: v\n  namespace: shop\nspec:\n  gateways:\n  - |\n');
+    assert.deepEqual(complete(text, line, ch, { index: ws.resources }).map((i) => i.label), ['mesh', 'web', 'istio-system/edge']);
+  });
+
+  it('offers apiVersion/kind pairs in an empty document, and served versions for a kind', () => {
+    const pairs = complete('', 0, 0);
+    const ra = pairs.find((p) => p.label.startsWith('RequestAuthentication'));
+    assert.ok(ra);
+    assert.match(ra.insertText, /^apiVersion: security\.istio\.io\/v1\nkind: RequestAuthentication\n/);
+    const [text, line, ch] = at('apiVersion: |\nkind: Gateway\n');
+    assert.deepEqual(complete(text, line, ch).map((i) => i.label).sort(), ['networking.istio.io/v1', 'networking.istio.io/v1alpha3', 'networking.istio.io/v1beta1']);
+  });
+});
+
+describe('hover', () => {
+  const doc = `${AP}spec:\n  action: DENY\n  rules:\n  - when:\n    - key: request.auth.claims[groups]\n      values: [admins]\n`;
+  it('documents a field from the CRD with its type, values and a link to istio.io', () => {
+    const md = describeAt(doc, 6, 4);
+    assert.ok(md);
+    assert.match(md, /^\*\*action\*\* · `string`/);
+    assert.match(md, /Allowed values: `ALLOW`, `DENY`, `AUDIT`, `CUSTOM`/);
+    assert.match(md, /istio\.io\/latest\/docs\/reference\/config\/security\/authorization-policy\//);
+  });
+
+  it('highlights the enum value under the cursor', () => {
+    assert.match(describeAt(doc, 6, 12) ?? '', /\*\*`DENY`\*\*/);
+  });
+
+  it('explains a when key and its value format', () => {
+    const md = describeAt(doc, 9, 16);
+    assert.match(md ?? '', /request\.auth\.claims\[groups\]\*\* · AuthorizationPolicy condition key/);
+  });
+
+  it('says nothing outside Istio documents', () => {
+    assert.equal(describeAt('apiVersion: v1\nkind: ConfigMap\ndata: {}\n', 2, 1), undefined);
+  });
+});
