@@ -117,3 +117,106 @@ export const requestAuthWithoutPolicy: CrossRule = {
     }
   },
 };
+
+/** matchLabels of a policy's selector (empty: every workload of its namespace). */
+function matchLabels(r: IndexedResource): Record<string, string> {
+  const labels = ((r.resource.spec.selector as Obj | undefined)?.matchLabels ?? {}) as Obj;
+  return Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** Could a policy with selector `a` and one with selector `b` select a common workload? */
+function selectorsOverlap(a: Record<string, string>, b: Record<string, string>): boolean {
+  return Object.entries(a).every(([k, v]) => b[k] === undefined || b[k] === v);
+}
+
+/** Do labels `selector` select pods carrying `podLabels`? */
+function selects(selector: Record<string, string>, podLabels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+}
+
+export const claimRoutingWithoutRequestAuth: CrossRule = {
+  code: 'xref-claim-routing-without-reqauth',
+  severity: 'warning',
+  summary: 'A VirtualService routes on JWT claims at a Gateway whose pods no RequestAuthentication covers: the claims are never available and the route never matches.',
+  source: 'istioctl analyze: virtualservice/jwtclaimroute.go (IST0149 JwtClaimBasedRoutingWithoutRequestAuthN)',
+  check({ index, settings, report }) {
+    for (const vs of index.ofKind('VirtualService')) {
+      const claimKeys: Array<{ path: Array<string | number>; key: string }> = [];
+      asObjs(vs.resource.spec.http).forEach((route, r) =>
+        asObjs(route.match).forEach((m, i) => {
+          for (const key of Object.keys((m.headers ?? {}) as Obj)) if (key.startsWith('@request.auth.claims')) claimKeys.push({ path: ['spec', 'http', r, 'match', i, 'headers', key], key });
+        }),
+      );
+      if (claimKeys.length === 0) continue;
+      for (const ref of stringsAt(vs.resource.spec.gateways)) {
+        if (ref === 'mesh') continue;
+        const slash = ref.indexOf('/');
+        const gw = index.named('Gateway', slash === -1 ? vs.namespace : ref.slice(0, slash), slash === -1 ? ref : ref.slice(slash + 1));
+        if (!gw) continue;
+        const podLabels = Object.fromEntries(Object.entries((gw.resource.spec.selector ?? {}) as Obj).filter((e): e is [string, string] => typeof e[1] === 'string'));
+        const covered = [...index.inScope('RequestAuthentication', gw.namespace, settings.rootNamespace)].some((ra) => selects(matchLabels(ra), podLabels));
+        if (covered) continue;
+        for (const c of claimKeys) {
+          report({
+            at: vs,
+            path: c.path,
+            target: 'key',
+            message: `Routing on '${c.key}' at Gateway ${gw.namespace}/${gw.resource.name}, but no RequestAuthentication in ${gw.namespace} or ${settings.rootNamespace} selects its pods (${Object.entries(podLabels).map(([k, v]) => `${k}=${v}`).join(', ') || 'no selector'}): the claim is never validated, so this match never applies. Add a RequestAuthentication selecting the gateway pods.`,
+            istioCode: 'IST0149',
+            related: [{ at: gw, path: ['spec', 'selector'], target: 'key', message: `Gateway ${gw.namespace}/${gw.resource.name}` }],
+          });
+        }
+      }
+    }
+  },
+};
+
+const INGRESS_LABELS: ReadonlyArray<[string, string]> = [
+  ['istio', 'ingressgateway'],
+  ['app', 'istio-ingressgateway'],
+];
+
+export const ingressPolicyNamespace: CrossRule = {
+  code: 'xref-ingress-policy-namespace',
+  severity: 'warning',
+  summary: 'A RequestAuthentication or AuthorizationPolicy selects the ingress gateway pods but lives in another namespace than the root namespace, where they run by default: it applies to nothing.',
+  source: 'Istio security docs: policies apply to workloads of their own namespace (root namespace: mesh-wide)',
+  check({ index, settings, report }) {
+    for (const kind of ['RequestAuthentication', 'AuthorizationPolicy']) {
+      for (const p of index.ofKind(kind)) {
+        if (p.namespace === settings.rootNamespace) continue;
+        const labels = matchLabels(p);
+        const ingress = INGRESS_LABELS.find(([k, v]) => labels[k] === v);
+        if (!ingress) continue;
+        report({
+          at: p,
+          path: ['spec', 'selector', 'matchLabels', ingress[0]],
+          message: `${kind} ${p.namespace}/${p.resource.name} selects ${ingress[0]}=${ingress[1]}, the ingress gateway, but a policy applies only to pods of its own namespace (${p.namespace}); the ingress gateway runs in ${settings.rootNamespace} by default. Move it to the gateway's namespace.`,
+        });
+      }
+    }
+  },
+};
+
+export const selectorMismatch: CrossRule = {
+  code: 'xref-reqauth-policy-selector-mismatch',
+  severity: 'warning',
+  summary: 'An AuthorizationPolicy requires tokens from workloads that no RequestAuthentication of its namespace selects: every request is denied (403).',
+  source: 'Istio security model: request principals come only from a RequestAuthentication applied to the same workload',
+  check({ index, settings, report }) {
+    for (const ap of index.ofKind('AuthorizationPolicy')) {
+      if (!requiresToken(ap)) continue;
+      const ras = requestAuthsInScope(index, ap.namespace, settings.rootNamespace);
+      if (ras.length === 0) continue; // issuerNotAccepted says it
+      const apLabels = matchLabels(ap);
+      if (ras.some((ra) => selectorsOverlap(matchLabels(ra), apLabels))) continue;
+      report({
+        at: ap,
+        path: Object.keys(apLabels).length ? ['spec', 'selector'] : ['kind'],
+        target: Object.keys(apLabels).length ? 'key' : 'value',
+        message: `This policy requires a token from workloads ${Object.entries(apLabels).map(([k, v]) => `${k}=${v}`).join(', ') || 'of the whole namespace'}, but the RequestAuthentications in scope select other workloads (${ras.map((ra) => `${ra.namespace}/${ra.resource.name}: ${Object.entries(matchLabels(ra)).map(([k, v]) => `${k}=${v}`).join(', ')}`).join('; ')}): no token is validated there, so requests are denied.`,
+        related: ras.map((ra) => ({ at: ra, path: ['spec', 'selector'], target: 'key' as const, message: `RequestAuthentication ${ra.namespace}/${ra.resource.name}` })),
+      });
+    }
+  },
+};
