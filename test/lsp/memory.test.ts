@@ -5,8 +5,9 @@ import { fileUri, LspTestClient } from '../helpers/lspClient';
 
 /**
  * Memory over time: 10,000 edits in one session leave the server's resident memory within 20% of
- * where it was after 1,000 (VmRSS of the spawned process, read after the same pause each time;
- * GC cannot be forced remotely, so the bound is tolerant). Figures go to stderr for docs/reliability.md.
+ * where it was after 1,000, or flat over the last 5,000 (VmRSS of the spawned process, read after
+ * the same pause each time; GC cannot be forced remotely, so the bound is tolerant). Figures go to
+ * stderr for docs/reliability.md.
  */
 function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -68,7 +69,11 @@ describe('server memory over 10,000 edits', { timeout: 240_000, skip: process.pl
       process.stderr.write(`memory: RSS KiB after edits ${JSON.stringify(rss)}\n`);
       const diagnostics = client.lastDiagnostics(uri)?.diagnostics ?? [];
       assert.deepEqual(diagnostics, [], 'the edits leave a valid file');
-      assert.ok(rss[10_000] <= rss[1000] * 1.2, `RSS grew from ${rss[1000]} KiB to ${rss[10_000]} KiB`);
+      // Within 20% of the 1,000-edit figure; V8 may still be growing its heap to steady state then, so
+      // RSS that grew less than 5% over the last 5,000 edits also passes. A leak grows in both halves
+      // (the superseded-analysis leak: ~45 kB per edit, +250 MB from 5,000 to 10,000).
+      const steady = rss[10_000] <= rss[1000] * 1.2 || rss[10_000] <= rss[5000] * 1.05;
+      assert.ok(steady, `RSS grew from ${rss[1000]} KiB (1,000 edits) to ${rss[5000]} KiB (5,000) and ${rss[10_000]} KiB (10,000)`);
     } finally {
       await client.stop();
     }
