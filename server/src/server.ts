@@ -50,6 +50,9 @@ import { listYamlFiles, loadExcludes, readIfSmall } from './workspaceFiles';
 
 export const SERVER_NAME = 'istio-security-language-server';
 
+/** Workspaces with at least this many YAML files show indexing progress. */
+const INDEX_PROGRESS_MIN_FILES = 200;
+
 /** Files larger than this are analysed on worker threads when opened. */
 const PARALLEL_MIN_CHARS = 256 * 1024;
 
@@ -241,14 +244,21 @@ export function startServer(connection: Connection): void {
     for (const folder of folders) {
       const rules = await loadExcludes(folder, filesExclude);
       const files = await listYamlFiles(folder, rules);
+      // Large workspaces show progress (the editor stays usable meanwhile).
+      const progress = files.length >= INDEX_PROGRESS_MIN_FILES ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+      progress?.begin('Istio: indexing the workspace', 0, `${files.length} YAML files`, false);
       for (let i = 0; i < files.length; i++) {
         const uri = pathToFileURL(files[i]).toString();
         if (documents.get(uri)) continue;
         const text = await readIfSmall(files[i]);
         if (text !== undefined) workspace.update(uri, text);
         // Yield between files: validation of the open document is never blocked for long.
-        if (i % 20 === 19) await new Promise((r) => setImmediate(r));
+        if (i % 20 === 19) {
+          progress?.report(Math.round((i / files.length) * 100), `${i + 1}/${files.length} files`);
+          await new Promise((r) => setImmediate(r));
+        }
       }
+      progress?.done();
     }
     republishAll();
   };

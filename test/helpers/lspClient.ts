@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  WorkDoneProgress,
   createMessageConnection,
   StreamMessageReader,
   StreamMessageWriter,
@@ -19,6 +20,8 @@ export class LspTestClient {
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   private readonly waiters: Array<() => void> = [];
   readonly notifications: Array<{ method: string; params: unknown }> = [];
+  /** Work-done progress values the server reported, in order. */
+  readonly progress: Array<{ kind: string; title?: string; message?: string; percentage?: number }> = [];
   readonly stderr: string[] = [];
   private versions = new Map<string, number>();
 
@@ -36,7 +39,13 @@ export class LspTestClient {
       p.items.map((item) => (this.settings && item.section && item.section in this.settings ? this.settings[item.section] : this.settings)),
     );
     this.connection.onRequest('client/registerCapability', () => null);
-    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
+      this.connection.onProgress(WorkDoneProgress.type, p.token, (value) => {
+        this.progress.push(value);
+        this.wake();
+      });
+      return null;
+    });
     proc.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
     this.connection.listen();
   }
@@ -61,6 +70,7 @@ export class LspTestClient {
       workspaceFolders: folder ? [{ uri: pathToFileURL(folder).toString(), name: 'ws' }] : null,
       capabilities: {
         workspace: { configuration: true, workspaceFolders: true },
+        window: { workDoneProgress: true },
         textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true } },
       },
       // Tests make no network request unless they ask for it (JWKS tests pass their own options).
