@@ -25,3 +25,18 @@ export function collectYamlFiles(paths: readonly string[], cwd: string): string[
 export function readText(path: string): string {
   return readFileSync(path, 'utf8');
 }
+
+/** The byte offset of the first invalid UTF-8 sequence of a file, or undefined when it is valid UTF-8. */
+export function invalidUtf8Offset(path: string): number | undefined {
+  const b = readFileSync(path);
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+    if (n === 2 && ((c === 0xe0 && b[i + 1] < 0xa0) || (c === 0xed && b[i + 1] > 0x9f))) return i; // overlong, surrogates
+    if (n === 3 && ((c === 0xf0 && b[i + 1] < 0x90) || (c === 0xf4 && b[i + 1] > 0x8f))) return i;
+    i += n + 1;
+  }
+  return undefined;
+}

@@ -21,6 +21,7 @@ export const CORE_CODES: Record<string, { severity: Severity | 'varies'; summary
   'yaml-duplicate-key': { severity: 'error', summary: 'A mapping has the same key twice.', source: 'sigs.k8s.io/yaml strict decoding (kubectl: "mapping key already defined")' },
   'yaml-tab-indent': { severity: 'error', summary: 'A tab is used for indentation; YAML allows only spaces.', source: 'YAML 1.2 spec' },
   'yaml-alias-limit': { severity: 'error', summary: 'YAML aliases expand past the bound (an alias bomb); the document is not validated.', source: 'istio-sec limit (the API server bounds alias expansion too)' },
+  'file-invalid-utf8': { severity: 'error', summary: 'The file is not valid UTF-8 (istio-sec check): kubectl and the API server reject it; invalid bytes are read as U+FFFD.', source: 'Kubernetes YAML decoding (UTF-8 only)' },
   'file-too-large': { severity: 'warning', summary: 'The file is larger than the validator reads (20 MB); nothing in it is validated.', source: 'istio-sec limit' },
   'internal-error': { severity: 'warning', summary: 'A check failed unexpectedly; other diagnostics are still shown. Please report it.', source: 'istio-sec' },
   'removed-api': { severity: 'error', summary: 'A kind of a removed Istio API (authentication.istio.io, rbac.istio.io, config.istio.io): clusters answer "no matches for kind".', source: 'Istio 1.6 / 1.8 release notes' },

@@ -68,6 +68,17 @@ describe('istio-sec check', () => {
     }
   });
 
+  it('reports a file that is not valid UTF-8 (kubectl rejects it), at the first bad byte', () => {
+    const bad = join(dir, 'latin1.yaml');
+    writeFileSync(bad, Buffer.concat([Buffer.from('apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: caf'), Buffer.from([0xe9]), Buffer.from('\nspec: {}\n')]));
+    const r = runCli(['check', '--format', 'json', bad]);
+    assert.equal(r.status, 1);
+    const [first] = JSON.parse(r.stdout) as Array<{ code: string; severity: string; message: string }>;
+    assert.equal(first.code, 'file-invalid-utf8');
+    assert.equal(first.severity, 'error');
+    assert.match(first.message, /offset 80/);
+  });
+
   it('prints help and version', () => {
     assert.match(runCli(['--help']).stdout, /Commands:/);
     assert.match(runCli(['check', '--help']).stdout, /Usage: istio-sec check/);

@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { AnalysisPool } from '../../../engine/src/parallel/pool';
 import { Workspace } from '../../../engine/src/workspace/workspace';
-import { collectYamlFiles, readText } from '../files';
+import { collectYamlFiles, invalidUtf8Offset, readText } from '../files';
 import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
 import { EXIT, UsageError, type Command } from '../io';
 import { VERSION } from '../version';
@@ -64,6 +64,18 @@ export async function checkFiles(files: readonly string[], opts: CheckOptions = 
       await tracker.check(model, network);
       const reach = tracker.findings(model);
       if (reach.length) findings = [...findings, ...reach].sort(compareFindings);
+    }
+    const bad = invalidUtf8Offset(file);
+    if (bad !== undefined) {
+      findings = [
+        {
+          code: 'file-invalid-utf8',
+          severity: 'error',
+          message: `The file is not valid UTF-8 (first bad byte at offset ${bad}): kubectl and the API server reject it. Save it as UTF-8; invalid bytes were read as U+FFFD.`,
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        },
+        ...findings,
+      ];
     }
     results.push({ file, findings });
   }
