@@ -43,10 +43,20 @@ export const conflictingGateways: CrossRule = {
   source: 'istioctl analyze: gateway/conflictinggateway.go (IST0145 ConflictingGateways)',
   check({ index, report }) {
     for (const [selector, servers] of serversBySelector(index.ofKind('Gateway'))) {
+      // Servers by (port, bind, host): a conflict is two Gateways under one key.
+      const byKey = new Map<string, ServerRef[]>();
+      for (const ref of servers) {
+        for (const h of new Set(stringsAt(ref.server.hosts))) {
+          const key = `${portOf(ref.server)}|${String(ref.server.bind ?? '')}|${h}`;
+          byKey.set(key, [...(byKey.get(key) ?? []), ref]);
+        }
+      }
       for (const a of servers) {
-        const clashes = servers.filter(
-          (b) => b.gw !== a.gw && portOf(b.server) === portOf(a.server) && (b.server.bind ?? '') === (a.server.bind ?? '') && stringsAt(b.server.hosts).some((h) => stringsAt(a.server.hosts).includes(h)),
-        );
+        const clashes = [
+          ...new Set(
+            stringsAt(a.server.hosts).flatMap((h) => (byKey.get(`${portOf(a.server)}|${String(a.server.bind ?? '')}|${h}`) ?? []).filter((b) => b.gw !== a.gw)),
+          ),
+        ];
         if (clashes.length === 0) continue;
         const hosts = stringsAt(a.server.hosts).filter((h) => clashes.some((c) => stringsAt(c.server.hosts).includes(h)));
         report({

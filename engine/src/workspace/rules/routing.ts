@@ -47,10 +47,15 @@ export const conflictingMeshHosts: CrossRule = {
 export const subsetNotFound: CrossRule = {
   code: 'xref-subset-not-found',
   severity: 'warning',
-  summary: 'A route names a subset that the DestinationRule(s) of its host in the workspace do not define.',
+  summary: 'A route names a subset that the DestinationRule(s) of its host in the workspace do not define (silent when no DestinationRule of the host is in the workspace).',
   source: 'istioctl analyze: virtualservice/destinationrules.go (IST0101 ReferencedResourceNotFound for host+subset)',
   check({ index, report }) {
-    const drs = index.ofKind('DestinationRule');
+    const byHost = new Map<string, IndexedResource[]>();
+    for (const dr of index.ofKind('DestinationRule')) {
+      if (typeof dr.resource.spec.host !== 'string') continue;
+      const key = normalizeServiceHost(dr.resource.spec.host, dr.namespace);
+      byHost.set(key, [...(byHost.get(key) ?? []), dr]);
+    }
     for (const vs of index.ofKind('VirtualService')) {
       for (const section of ['http', 'tls', 'tcp'] as const) {
         objs(vs.resource.spec[section]).forEach((route, r) => {
@@ -58,12 +63,10 @@ export const subsetNotFound: CrossRule = {
             const dest = (dst.destination ?? {}) as Obj;
             if (typeof dest.host !== 'string' || typeof dest.subset !== 'string') return;
             const host = normalizeServiceHost(dest.host, vs.namespace);
-            const rules = drs.filter((dr) => typeof dr.resource.spec.host === 'string' && normalizeServiceHost(dr.resource.spec.host, dr.namespace) === host);
+            const rules = byHost.get(host) ?? [];
             const path = ['spec', section, r, 'route', d, 'destination', 'subset'];
-            if (rules.length === 0) {
-              report({ at: vs, path, severity: 'information', message: `subset '${dest.subset}' of ${host}: no DestinationRule for this host in the workspace defines subsets (it may exist in the cluster; without it the route fails with 503).` });
-              return;
-            }
+            // No DestinationRule for the host in the workspace: it may be in the cluster; nothing to say.
+            if (rules.length === 0) return;
             const names = rules.flatMap((dr) => objs(dr.resource.spec.subsets).map((s) => s.name)).filter((n): n is string => typeof n === 'string');
             if (names.includes(dest.subset)) return;
             report({
