@@ -54,7 +54,7 @@ export const SERVER_NAME = 'istio-security-language-server';
 const INDEX_PROGRESS_MIN_FILES = 200;
 
 /** Files larger than this are analysed on worker threads when opened. */
-const PARALLEL_MIN_CHARS = 256 * 1024;
+const PARALLEL_MIN_CHARS = 1024 * 1024;
 
 function createPool(): AnalysisPool | undefined {
   const script = join(__dirname, 'analysisWorker.js');

@@ -3,10 +3,6 @@ import { compareFindings } from '../../../engine/src/diagnostics';
 import { JwksCache } from '../../../engine/src/jwks/cache';
 import { checkTokensInText, jwtRulesOf } from '../../../engine/src/jwt/index';
 import { ReachabilityTracker } from '../../../engine/src/jwks/tracker';
-import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { AnalysisPool } from '../../../engine/src/parallel/pool';
 import { Workspace } from '../../../engine/src/workspace/workspace';
 import { collectYamlFiles, invalidUtf8Offset, readText } from '../files';
 import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
@@ -17,26 +13,12 @@ export const CHECK_USAGE = `Usage: istio-sec check [--format text|json|sarif] [-
 Validates Istio manifests; directories are searched for .yaml and .yml files.
 Exit status: 0 no error, 1 errors reported, 2 usage or internal failure.`;
 
-/** Inputs larger than this are analysed on worker threads (every core) before loading. */
-const PARALLEL_MIN_CHARS = 512 * 1024;
-
 /** Loads files into one Workspace, as the language server does with a workspace folder. */
 export async function loadWorkspace(files: readonly string[]): Promise<Workspace> {
+  // Sequential on purpose: worker threads start cold and measured slower than one thread up to
+  // thousands of documents (see README, Performance); the server uses them for very large files.
   const ws = new Workspace();
-  const texts = files.map(readText);
-  const total = texts.reduce((n, t) => n + t.length, 0);
-  const script = join(__dirname, 'analysisWorker.js');
-  if (total >= PARALLEL_MIN_CHARS && existsSync(script)) {
-    const pool = new AnalysisPool(script, Math.max(1, Math.min(4, cpus().length)));
-    try {
-      await ws.prefetch(texts, pool);
-    } catch {
-      // Fall back to analysing in-process below.
-    } finally {
-      await pool.close();
-    }
-  }
-  files.forEach((file, i) => ws.update(file, texts[i]));
+  for (const file of files) ws.update(file, readText(file));
   return ws;
 }
 
