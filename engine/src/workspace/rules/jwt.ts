@@ -87,8 +87,7 @@ function requiresToken(ap: IndexedResource): boolean {
 }
 
 function selectorYaml(ra: IndexedResource): string {
-  const labels = ((ra.resource.spec.selector as Obj | undefined)?.matchLabels ?? {}) as Obj;
-  const entries = Object.entries(labels).filter(([, v]) => typeof v === 'string');
+  const entries = Object.entries(matchLabels(ra));
   if (entries.length === 0) return '';
   return `  selector:\n    matchLabels:\n${entries.map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`).join('\n')}\n`;
 }
