@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the unit, LSP and CLI suites with Node's test runner (TypeScript through tsx).
-// --test-timeout bounds any single test. (--test-force-exit is not used: on Node 20 it ended files
-// before their last suites ran.)
+// --test-timeout bounds any single test; test/helpers/exitWatchdog.mjs fails a file that leaks a handle
+// and would otherwise hang after its last test. (--test-force-exit is not used: on Node 20 it ended
+// files before their last suites ran.)
 // Usage: node scripts/run-tests.mjs [dir-or-file-filter...]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -35,7 +36,7 @@ if (files.length === 0) {
   console.error('run-tests: no test files matched');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...files], {
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/helpers/exitWatchdog.mjs', '--test', '--test-concurrency=2', '--test-timeout=180000', ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_OPTIONS: '' },

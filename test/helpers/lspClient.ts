@@ -26,7 +26,11 @@ export class LspTestClient {
   private versions = new Map<string, number>();
 
   private constructor(readonly proc: ChildProcess) {
-    this.connection = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const reader = new StreamMessageReader(proc.stdout!);
+    // vscode-jsonrpc re-arms its partial-message timer forever once a server dies mid-message,
+    // and dispose() does not clear it: that kept test processes alive after their last test.
+    reader.partialMessageTimeout = 0;
+    this.connection = createMessageConnection(reader, new StreamMessageWriter(proc.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
       this.wake();
