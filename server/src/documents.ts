@@ -43,9 +43,11 @@ export class DocumentStore {
       const doc = this.docs.get(textDocument.uri);
       if (!doc || contentChanges.length === 0) return;
       const edit = contentChanges.length === 1 ? singleEdit(doc, contentChanges[0]) : undefined;
+      // TextDocument.update changes `doc` in place: read the version the edit applies to first.
+      const fromVersion = doc.version;
       const updated = TextDocument.update(doc, contentChanges, textDocument.version);
       this.docs.set(textDocument.uri, updated);
-      events.changed(updated, edit && { ...edit, fromVersion: doc.version, text: updated.getText() });
+      events.changed(updated, edit && { ...edit, fromVersion, text: updated.getText() });
     });
     connection.onDidCloseTextDocument(({ textDocument }) => {
       this.docs.delete(textDocument.uri);

@@ -13,6 +13,10 @@ export interface StatusParams {
   documents: number;
   errors: number;
   warnings: number;
+  /** How the server brought its model up to this version: re-split around one edit, or re-read whole. */
+  update: 'incremental' | 'full';
+  /** Documents of the file analysed for this version (the others came from the cache). */
+  analyzedDocuments: number;
 }
 
 /** Settings under the `istioSecurity` prefix (package.json contributes.configuration). */

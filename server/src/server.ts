@@ -189,6 +189,8 @@ export function startServer(connection: Connection): void {
       documents: model.documents.filter((d) => d.segment.text.trim() !== '').length,
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,
+      update: model.lastUpdate.incremental ? 'incremental' : 'full',
+      analyzedDocuments: model.lastUpdate.analyzed,
     };
     sendQuietly(() => connection.sendNotification(StatusNotification, status));
   };

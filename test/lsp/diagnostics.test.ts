@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { StatusParams } from '../../server/src/protocol';
 import { fileUri, LspTestClient } from '../helpers/lspClient';
 
 const LEGACY = `apiVersion: authentication.istio.io/v1alpha1
@@ -71,6 +72,32 @@ describe('LSP diagnostics over stdio', () => {
     const diags = await client.diagnosticsFor(uri, v3);
     assert.equal(diags.filter((d) => d.code === 'removed-api').length, 0);
     assert.equal(client.lastDiagnostics(uri)?.version, v3);
+  });
+
+  it('applies a one-character edit incrementally: only the edited document is analysed again', async () => {
+    const uri = fileUri('incremental.yaml');
+    const doc = (i: number) => `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: p${i}\nspec:\n  action: DENY\n  rules:\n  - {}\n`;
+    const text = Array.from({ length: 40 }, (_, i) => doc(i)).join('---\n');
+    const statusFor = (version: number) =>
+      client.waitFor(
+        () => client.notifications.filter((n) => n.method === 'istio/status').map((n) => n.params as StatusParams).find((p) => p.uri === uri && p.version === version),
+        10_000,
+        `istio/status for version ${version}`,
+      );
+    client.open(uri, text);
+    const opened = await statusFor(1);
+    assert.equal(opened.update, 'full');
+    assert.equal(opened.analyzedDocuments, 40);
+    // Document 20 starts on line 20 * 9; its name is on the fourth line: p20 -> p20x.
+    const v2 = client.change(uri, [{ range: { start: { line: 20 * 9 + 3, character: 11 }, end: { line: 20 * 9 + 3, character: 11 } }, text: 'x' }]);
+    const edited = await statusFor(v2);
+    assert.equal(edited.update, 'incremental', 'a single ranged edit must not re-read the whole file');
+    assert.equal(edited.analyzedDocuments, 1);
+    // A whole-text change is a full update (and finds everything in the cache).
+    const v3 = client.change(uri, [{ text }]);
+    const replaced = await statusFor(v3);
+    assert.equal(replaced.update, 'full');
+    assert.equal(replaced.analyzedDocuments, 1, 'only p20 (now back to its original text) is analysed again');
   });
 
   it('leaves YAML files without Istio documents alone', async () => {

@@ -13,6 +13,8 @@ export interface UpdateStats {
   documents: number;
   /** Documents analysed by this update (the rest came from the cache). */
   analyzed: number;
+  /** True when an edit re-split only the documents around it (applyEdit), false for a whole-text update. */
+  incremental: boolean;
 }
 
 /** Files larger than this are not validated (a single finding says so). */
@@ -39,6 +41,7 @@ export class FileModel {
   private istioFile = false;
   /** The text the entries describe (for incremental edits). */
   private text: string | undefined;
+  private last: UpdateStats = { documents: 0, analyzed: 0, incremental: false };
 
   constructor(
     private readonly cache: AnalysisCache = new AnalysisCache(),
@@ -55,7 +58,7 @@ export class FileModel {
         message: `This file has ${text.length} characters, more than the ${MAX_FILE_BYTES} the validator reads; it was not validated.`,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       };
-      return { documents: 0, analyzed: 0 };
+      return (this.last = { documents: 0, analyzed: 0, incremental: false });
     }
     this.oversize = undefined;
     const counter = { analyzed: 0 };
@@ -64,7 +67,12 @@ export class FileModel {
     this.forgetSuperseded(previous, this.entries);
     this.text = text;
     this.istioFile = this.entries.some((e) => e.analysis.resource !== undefined) || ISTIO_API_VERSION.test(text);
-    return { documents: this.entries.length, analyzed: counter.analyzed };
+    return (this.last = { documents: this.entries.length, analyzed: counter.analyzed, incremental: false });
+  }
+
+  /** What the last update or edit did. */
+  get lastUpdate(): UpdateStats {
+    return this.last;
   }
 
   private entryFor(segment: Segment, counter: { analyzed: number }): DocumentEntry {
@@ -115,7 +123,7 @@ export class FileModel {
     for (let i = first; i < this.entries.length; i++) this.entries[i].segment.index = i;
     this.text = text;
     this.istioFile = this.entries.some((e) => e.analysis.resource !== undefined) || ISTIO_API_VERSION.test(text);
-    return { documents: this.entries.length, analyzed: counter.analyzed };
+    return (this.last = { documents: this.entries.length, analyzed: counter.analyzed, incremental: true });
   }
 
   /**
