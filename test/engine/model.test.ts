@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FileModel } from '../../engine/src/model/fileModel';
 import { splitDocuments } from '../../engine/src/model/split';
+import { Workspace } from '../../engine/src/workspace/workspace';
 
 describe('splitDocuments', () => {
   it('splits on --- at column 0 and keeps line offsets', () => {
@@ -80,6 +81,35 @@ describe('FileModel.applyEdit', () => {
       assert.deepEqual(snapshot(inc), snapshot(full), `step ${step}: edit [${start},${end}) -> ${JSON.stringify(insert)}`);
       text = next;
     }
+  });
+
+  it('keeps the workspace index equal to a fresh one through random edits (resources spliced, not rebuilt)', () => {
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pieces = ['x', '\n', '---\n', 'kind: Gateway\n', '', 'name: q\n', '\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: g\n'];
+    let text = Array.from({ length: 15 }, (_, i) => (i % 3 === 0 ? 'apiVersion: v1\nkind: Service\n' : DOC(i))).join('---\n');
+    const listing = (w: Workspace) => w.resources.resources().map((r) => `${r.file}#${r.docIndex}@${r.startLine} ${r.resource.kind} ${r.namespace}/${r.resource.name}`);
+    const inc = new Workspace();
+    inc.update('f.yaml', text);
+    inc.update('other.yaml', DOC(99));
+    let spliced = 0;
+    for (let step = 0; step < 300; step++) {
+      const start = Math.floor(rnd() * (text.length + 1));
+      const end = Math.min(text.length, start + Math.floor(rnd() * 12));
+      const insert = pieces[Math.floor(rnd() * pieces.length)];
+      const next = text.slice(0, start) + insert + text.slice(end);
+      const version = inc.resources.version;
+      inc.applyEdit('f.yaml', start, end, insert, next);
+      if (inc.model('f.yaml')?.lastUpdate.incremental) spliced++;
+      const full = new Workspace();
+      full.update('f.yaml', next);
+      full.update('other.yaml', DOC(99));
+      const [a, b] = [listing(inc), listing(full)];
+      assert.deepEqual(a.sort(), b.sort(), `step ${step}: edit [${start},${end}) -> ${JSON.stringify(insert)}`);
+      assert.ok(inc.resources.version >= version);
+      text = next;
+    }
+    assert.ok(spliced > 250, `most edits take the incremental path (${spliced}/300)`);
   });
 
   it('re-analyses only the touched document and keeps the others in place', () => {

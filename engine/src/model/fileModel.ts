@@ -9,12 +9,21 @@ export interface DocumentEntry {
   analysis: DocAnalysis;
 }
 
+/** The documents one incremental edit replaced: `removed` (old entries) became `added` at index `at`. */
+export interface EntrySplice {
+  at: number;
+  removed: readonly DocumentEntry[];
+  added: readonly DocumentEntry[];
+}
+
 export interface UpdateStats {
   documents: number;
   /** Documents analysed by this update (the rest came from the cache). */
   analyzed: number;
   /** True when an edit re-split only the documents around it (applyEdit), false for a whole-text update. */
   incremental: boolean;
+  /** Set when incremental: which entries the edit replaced (every other entry is the same object). */
+  splice?: EntrySplice;
 }
 
 /** Files larger than this are not validated (a single finding says so). */
@@ -123,7 +132,12 @@ export class FileModel {
     for (let i = first; i < this.entries.length; i++) this.entries[i].segment.index = i;
     this.text = text;
     this.istioFile = this.entries.some((e) => e.analysis.resource !== undefined) || ISTIO_API_VERSION.test(text);
-    return (this.last = { documents: this.entries.length, analyzed: counter.analyzed, incremental: true });
+    return (this.last = {
+      documents: this.entries.length,
+      analyzed: counter.analyzed,
+      incremental: true,
+      splice: { at: first, removed: superseded, added: replaced },
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Range } from '../diagnostics';
 import { shiftRange } from '../diagnostics';
-import type { DocumentEntry, FileModel } from '../model/fileModel';
+import type { DocumentEntry, EntrySplice, FileModel } from '../model/fileModel';
 import type { IstioResource } from '../model/resource';
 import type { EngineSettings } from '../rules/rule';
 
@@ -81,6 +81,37 @@ export class WorkspaceIndex {
   /** Changes on every update, positions included. */
   get revision(): number {
     return this._revision;
+  }
+
+  /**
+   * Applies an incremental edit of a file already in the index: only the resources of the
+   * replaced documents change, so the cost does not grow with the file. Falls back to setFile.
+   */
+  spliceFile(file: string, model: FileModel, splice: EntrySplice): boolean {
+    const prev = this.files.get(file);
+    if (!prev) return this.setFile(file, model);
+    this._revision++;
+    const added = splice.added.filter((e) => e.analysis.resource?.kind).map((e) => new IndexedResource(file, e, this.settings.defaultNamespace));
+    // prev is in document order; documents before the edit keep their indexes (< splice.at).
+    let lo = 0;
+    let hi = prev.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (prev[mid].docIndex < splice.at) lo = mid + 1;
+      else hi = mid;
+    }
+    const removedEntries = new Set(splice.removed);
+    let end = lo;
+    while (end < prev.length && removedEntries.has(prev[end].entryRef)) end++;
+    if (end === lo && added.length === 0) return false;
+    for (let i = lo; i < end; i++) this.live.delete(prev[i]);
+    for (const r of added) this.live.add(r);
+    const next = prev.slice(0, lo).concat(added, prev.slice(end));
+    if (next.length === 0) this.files.delete(file);
+    else this.files.set(file, next);
+    this.all = undefined;
+    this._version++;
+    return true;
   }
 
   /** Replaces a file's resources; returns true when they changed. */

@@ -45,8 +45,9 @@ export class Workspace {
   applyEdit(file: string, start: number, end: number, newText: string, text: string): FileModel {
     const model = this.models.get(file);
     if (!model) return this.update(file, text);
-    model.applyEdit(start, end, newText, text);
-    this.index.setFile(file, model);
+    const { splice } = model.applyEdit(start, end, newText, text);
+    if (splice) this.index.spliceFile(file, model, splice);
+    else this.index.setFile(file, model);
     return model;
   }
 
