@@ -2,16 +2,23 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
+  AnalyzeKeySetRequest,
   CheckJwksRequest,
+  KubectlProxyArgsRequest,
   SETTINGS_SECTION,
   StatusNotification,
   TrustNotification,
+  type AnalyzeKeySetParams,
   type CheckJwksResult,
   type InitializationOptions,
+  type KeySetReport,
+  type KubectlProxyArgsParams,
+  type KubectlProxyArgsResult,
   type StatusParams,
   type TrustParams,
 } from '../../server/src/protocol';
 import { registerConvertCommand } from './commands/convert';
+import type { ClusterJwksEngine } from './kube/clusterJwks';
 import { LanguageStatus } from './languageStatus';
 import { registerKubeCommands, type Prompter } from './commands/apply';
 import { recordingChannel, registerJwtCommands } from './commands/jwt';
@@ -105,6 +112,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     void client?.sendNotification(TrustNotification, { trusted: vscode.workspace.isTrusted, http: httpSettings() } satisfies TrustParams);
   };
 
+  /** The engine functions the kubectl JWKS check needs, asked of the language server. */
+  const serverEngine = (): ClusterJwksEngine => {
+    const c = client;
+    if (!c) throw new Error('the Istio language server is not running (Istio: Restart server)');
+    return {
+      proxyArgs: async (url, opts) => (await c.sendRequest<KubectlProxyArgsResult>(KubectlProxyArgsRequest, { url, ...opts } satisfies KubectlProxyArgsParams)).args,
+      analyzeKeySet: (text) => c.sendRequest<KeySetReport>(AnalyzeKeySetRequest, { text } satisfies AnalyzeKeySetParams),
+    };
+  };
+
   /** "Istio: Check JWKS endpoints": the whole workspace (or one document, from a lens), with progress and cancel. */
   const checkJwks = async (uri?: string): Promise<CheckJwksResult | undefined> => {
     if (!client) return undefined;
@@ -118,7 +135,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     return result;
   };
 
-  registerKubeCommands(context, output);
+  registerKubeCommands(context, output, () => serverEngine());
   registerConvertCommand(context, () => client, output);
   const jwtCommands = registerJwtCommands(context, () => client, output);
   const defaultPrompter = jwtCommands.prompter;

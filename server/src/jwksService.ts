@@ -3,10 +3,25 @@ import type { Position, Range } from '../../engine/src/diagnostics';
 import { shiftRange } from '../../engine/src/diagnostics';
 import { JwksCache } from '../../engine/src/jwks/cache';
 import { collectJwtRules, type JwtRuleCheck, type ReachabilityOptions } from '../../engine/src/jwks/check';
+import { isClusterLocalHost } from '../../engine/src/jwks/clusterLocal';
+import { discoveryUrlOf } from '../../engine/src/jwks/resolve';
 import { ReachabilityTracker } from '../../engine/src/jwks/tracker';
 import type { FileModel } from '../../engine/src/model/fileModel';
 import { parseDoc } from '../../engine/src/model/parse';
-import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from './protocol';
+import { DEFAULT_SERVER_SETTINGS, type ClusterJwksArgs, type ServerSettings } from './protocol';
+
+export interface JwksLens {
+  range: Range;
+  cluster?: ClusterJwksArgs;
+}
+
+function isClusterLocalUrl(value: string): boolean {
+  try {
+    return isClusterLocalHost(new URL(value).hostname);
+  } catch {
+    return false;
+  }
+}
 
 /** How long after the last edit of a document its endpoints are checked (a URL is typed char by char). */
 export const JWKS_DEBOUNCE_MS = 600;
@@ -136,14 +151,23 @@ export class JwksService {
     return describe(check);
   }
 
-  /** "Re-check" lenses on each jwtRule that names a jwksUri or issuer. */
-  lenses(model: FileModel): Array<{ range: Range }> {
-    const out: Array<{ range: Range }> = [];
+  /**
+   * "Re-check" lenses on each jwtRule that names a jwksUri or issuer; `cluster` is set when the
+   * URL istiod would fetch only resolves inside the cluster (checked through kubectl instead).
+   */
+  lenses(model: FileModel, defaultNamespace: string): JwksLens[] {
+    const out: JwksLens[] = [];
     for (const entry of model.documents) {
-      if (entry.analysis.resource?.kind !== 'RequestAuthentication') continue;
+      const resource = entry.analysis.resource;
+      if (resource?.kind !== 'RequestAuthentication') continue;
       for (const rule of collectJwtRules(parseDoc(entry.segment.text))) {
         const at = rule.jwksUri ?? rule.issuer;
-        if (at && !rule.jwks) out.push({ range: shiftRange(at.range, entry.segment.startLine) });
+        if (!at || rule.jwks) continue;
+        const lens: JwksLens = { range: shiftRange(at.range, entry.segment.startLine) };
+        if (isClusterLocalUrl(at.value)) {
+          lens.cluster = { jwksUri: rule.jwksUri?.value, discoveryUrl: rule.jwksUri ? undefined : discoveryUrlOf(at.value), namespace: resource.namespace ?? defaultNamespace };
+        }
+        out.push(lens);
       }
     }
     return out;

@@ -74,6 +74,39 @@ export interface CheckJwksResult {
 
 export const SETTINGS_SECTION = 'istioSecurity';
 
+/** Client command: checks a cluster-local jwksUri (or issuer) through the current kube context. */
+export const CheckJwksFromClusterCommand = 'istioSecurity.checkJwksFromCluster';
+export interface ClusterJwksArgs {
+  jwksUri?: string;
+  /** Without jwksUri: the issuer's OIDC discovery document (where istiod finds jwks_uri). */
+  discoveryUrl?: string;
+  /** The RequestAuthentication's namespace (for single-label host names). */
+  namespace?: string;
+}
+
+/** kubectl arguments that GET a cluster-local URL through the API server's service proxy (undefined: not cluster-local). */
+export const KubectlProxyArgsRequest = 'istio/kubectlProxyArgs';
+export interface KubectlProxyArgsParams {
+  url: string;
+  context: string;
+  namespace?: string;
+}
+export interface KubectlProxyArgsResult {
+  args?: string[];
+}
+
+/** The engine's key checks on a JWKS body the client fetched (through kubectl). */
+export const AnalyzeKeySetRequest = 'istio/analyzeKeySet';
+export interface AnalyzeKeySetParams {
+  text: string;
+}
+export interface KeySetReport {
+  notJson?: string;
+  summaries: Array<{ index: number; kid?: string; kty?: string; alg?: string; use?: string; crv?: string }>;
+  usable: Array<{ kid?: string; alg: string }>;
+  problems: Array<{ code: string; message: string; index?: number }>;
+}
+
 // ── JWTs in the editor (issue 7). Tokens travel only between the client and the local server;
 // neither side logs them. ──
 

@@ -14,6 +14,8 @@ import { migrateText } from '../../engine/src/legacy/migrate';
 import { outline } from '../../engine/src/outline';
 import { minimalEdit } from '../../engine/src/text/minimalEdit';
 import { AnalysisPool } from '../../engine/src/parallel/pool';
+import { kubectlProxyArgs } from '../../engine/src/jwks/clusterLocal';
+import { keySetReport } from '../../engine/src/jwks/keys';
 import type { EngineSettings } from '../../engine/src/rules/rule';
 import { Workspace } from '../../engine/src/workspace/workspace';
 import { completionItems, fieldHover } from './authoringService';
@@ -33,6 +35,13 @@ import {
   SimulationTargetsRequest,
   VerifyJwtRequest,
   SETTINGS_SECTION,
+  AnalyzeKeySetRequest,
+  CheckJwksFromClusterCommand,
+  KubectlProxyArgsRequest,
+  type AnalyzeKeySetParams,
+  type KeySetReport,
+  type KubectlProxyArgsParams,
+  type KubectlProxyArgsResult,
   StatusNotification,
   TrustNotification,
   type CheckJwksParams,
@@ -400,10 +409,10 @@ export function startServer(connection: Connection): void {
   connection.onCodeLens((params) => {
     const model = freshModel(params.textDocument.uri);
     const recheck = model
-      ? jwks.lenses(model).map(({ range }) => ({
-          range,
-          command: { title: 'Re-check JWKS', command: 'istioSecurity.checkJwks', arguments: [params.textDocument.uri] },
-        }))
+      ? jwks.lenses(model, settings.defaultNamespace).flatMap(({ range, cluster }) => [
+          { range, command: { title: 'Re-check JWKS', command: 'istioSecurity.checkJwks', arguments: [params.textDocument.uri] } },
+          ...(cluster ? [{ range, command: { title: 'Check from the cluster (kubectl)', command: CheckJwksFromClusterCommand, arguments: [cluster] } }] : []),
+        ])
       : [];
     const refs = workspace.navigator.referenced(workspace.resources, params.textDocument.uri).map(({ resource, name, references }) => {
       const n = references.length;
@@ -470,6 +479,8 @@ export function startServer(connection: Connection): void {
     return { token: (doc && jwt.tokenAt(doc, p.position)) ?? null };
   });
   connection.onRequest(DecodeJwtRequest, (p: DecodeJwtParams) => jwt.decode(p.token));
+  connection.onRequest(KubectlProxyArgsRequest, (p: KubectlProxyArgsParams): KubectlProxyArgsResult => ({ args: kubectlProxyArgs(p.url, { context: p.context, namespace: p.namespace }) }));
+  connection.onRequest(AnalyzeKeySetRequest, (p: AnalyzeKeySetParams): Promise<KeySetReport> => keySetReport(String(p.text ?? '')));
   connection.onRequest(VerifyJwtRequest, (p: VerifyJwtParams) => jwt.verify(p));
   connection.onRequest(SimulationTargetsRequest, () => ({ targets: jwt.targets() }));
   connection.onRequest(SimulateRequest, (p: SimulateParams) => jwt.simulate(p));

@@ -64,6 +64,12 @@ export interface FakeKubeApiOptions {
   conflicts?: (obj: KubeObject) => FakeConflict[];
   /** Requests matching this never get an answer (the connection stays open until close()). */
   stall?: (req: KubeRequest) => boolean;
+  /**
+   * The API server's service proxy, GET /api/v1/namespaces/NS/services/[SCHEME:]NAME:PORT/proxy/PATH:
+   * return the body the Service answers, or undefined for "no such Service" (404 NotFound).
+   * Without this option every service proxy request answers 503 ServiceUnavailable.
+   */
+  serviceProxy?: (p: { namespace: string; service: string; port: string; scheme: string; path: string }) => string | undefined;
   /** Serve HTTPS with this key pair (kubectl runs exec credential plugins only for https servers). */
   tls?: KeyPair;
 }
@@ -304,6 +310,16 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     }
     if (p === '/openapi/v3') return sendJson(res, 200, openApiRoot());
     if (p.startsWith('/openapi/v3/')) return sendJson(res, 200, openApiGroupVersion(p.slice('/openapi/v3'.length)));
+    const proxy = /^\/api\/v1\/namespaces\/([^/]+)\/services\/(?:(https?):)?([^/:]+):([^/]+)\/proxy\/?(.*)$/.exec(p);
+    if (proxy && req.method === 'GET') {
+      const [, namespace, scheme = 'http', service, port, path] = proxy;
+      if (!options.serviceProxy) return sendJson(res, 503, status(503, 'ServiceUnavailable', `no endpoints available for service "${service}"`));
+      const body = options.serviceProxy({ namespace, service, port, scheme, path });
+      if (body === undefined) return sendJson(res, 404, status(404, 'NotFound', `services "${service}" not found`));
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(body);
+      return;
+    }
     if (p.startsWith('/api/v1/namespaces/') && req.method === 'GET' && p.split('/').length === 5) {
       // Every namespace exists: kubectl checks the namespace before creating in it.
       const name = p.split('/')[4];

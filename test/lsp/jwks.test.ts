@@ -71,3 +71,45 @@ describe('LSP: JWKS reachability on jwksUri values', () => {
     }
   });
 });
+
+describe('LSP: cluster-local JWKS endpoints', () => {
+  let client: LspTestClient;
+  before(async () => {
+    client = await LspTestClient.start();
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  it('offers "Check from the cluster" lenses with what the client needs, and answers the two helper requests', async () => {
+    const uri = fileUri('cluster-local-jwks.yaml');
+    const text = [
+      requestAuthentication([{ issuer: 'http://keycloak.auth.svc.cluster.local:8080/realms/mesh', jwksUri: 'http://keycloak:8080/realms/mesh/certs' }], 'auth').trimEnd(),
+      '---',
+      requestAuthentication([{ issuer: 'http://dex.idp.svc:5556/dex/' }], 'idp').trimEnd(),
+      '---',
+      requestAuthentication([{ issuer: 'https://accounts.google.com', jwksUri: 'https://www.googleapis.com/oauth2/v3/certs' }], 'web'),
+    ].join('\n');
+    const v = client.open(uri, text);
+    await client.diagnosticsFor(uri, v);
+    const lenses = await client.request<Array<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri } });
+    const cluster = lenses.filter((l) => l.command.command === 'istioSecurity.checkJwksFromCluster');
+    assert.deepEqual(
+      cluster.map((l) => l.command.arguments[0]),
+      [
+        { jwksUri: 'http://keycloak:8080/realms/mesh/certs', namespace: 'auth' },
+        { discoveryUrl: 'http://dex.idp.svc:5556/dex/.well-known/openid-configuration', namespace: 'idp' },
+      ],
+      'one lens per cluster-local rule; none for the public IdP',
+    );
+    assert.equal(lenses.filter((l) => l.command.command === 'istioSecurity.checkJwks').length, 3, 'every rule keeps its Re-check lens');
+    const args = await client.request<{ args?: string[] }>('istio/kubectlProxyArgs', { url: 'http://keycloak:8080/realms/mesh/certs', context: 'prod', namespace: 'auth' });
+    assert.deepEqual(args.args, ['--context', 'prod', 'get', '--raw', '/api/v1/namespaces/auth/services/keycloak:8080/proxy/realms/mesh/certs']);
+    assert.equal((await client.request<{ args?: string[] }>('istio/kubectlProxyArgs', { url: 'https://idp.example.com/jwks', context: 'prod' })).args, undefined);
+    const key = await makeKey('ES256', 'k1');
+    const report = await client.request<{ usable: Array<{ kid?: string; alg: string }>; problems: unknown[]; notJson?: string }>('istio/analyzeKeySet', { text: JSON.stringify({ keys: [key.publicJwk] }) });
+    assert.deepEqual(report.usable, [{ kid: 'k1', alg: 'ES256' }]);
+    assert.deepEqual(report.problems, []);
+    assert.ok((await client.request<{ notJson?: string }>('istio/analyzeKeySet', { text: '<html>' })).notJson);
+  });
+});

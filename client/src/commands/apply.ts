@@ -15,6 +15,8 @@ import { manifestDocs, selectDocs, type ManifestDoc, type Span } from '../kube/m
 import { applyDocs, diffSides, type ApplyMode, type ClusterRun, type RunOutcome } from '../kube/operations';
 import { confirmation, decideApply, isProtectedContext, overrideDetail, targetChanged, validateTypedContext, type ClusterAction, type ErrorMark, type Target } from '../kube/safety';
 import { KubeState, targetOf } from '../kube/state';
+import { checkJwksThroughCluster, type ClusterJwksEngine } from '../kube/clusterJwks';
+import { CheckJwksFromClusterCommand, type ClusterJwksArgs } from '../../../server/src/protocol';
 
 const SECTION = 'istioSecurity';
 const DIFF_SCHEME = 'istio-cluster';
@@ -28,6 +30,7 @@ export const COMMANDS = {
   dryRun: 'istioSecurity.serverDryRun',
   selectContext: 'istioSecurity.selectKubeContext',
   selectNamespace: 'istioSecurity.selectKubeNamespace',
+  checkJwksFromCluster: CheckJwksFromClusterCommand,
   /** Test hook: scripts prompt answers and reads the status bar (never registered in production). */
   test: 'istioSecurity.test.kube',
 } as const;
@@ -92,7 +95,7 @@ export class ScriptedPrompter implements Prompter {
   }
 }
 
-export type OutcomeKind = 'applied' | 'dry-run-passed' | 'diff-shown' | 'failed' | 'declined' | 'refused' | 'nothing' | 'selected';
+export type OutcomeKind = 'applied' | 'dry-run-passed' | 'diff-shown' | 'failed' | 'declined' | 'refused' | 'nothing' | 'selected' | 'checked';
 
 /** What a command did; returned to `executeCommand` callers (the real-editor tests). */
 export interface CommandOutcome {
@@ -194,6 +197,8 @@ class KubeCommands implements vscode.Disposable {
   constructor(
     private readonly state: KubeState,
     private readonly output: vscode.OutputChannel,
+    /** The engine, through the language server (the client does not import it). */
+    private readonly engine: () => ClusterJwksEngine,
   ) {
     this.status = vscode.window.createStatusBarItem('istioSecurity.kubeContext', vscode.StatusBarAlignment.Left, 10);
     this.status.name = 'Istio: kube context';
@@ -220,6 +225,7 @@ class KubeCommands implements vscode.Disposable {
       reg(COMMANDS.diff, (uri, uris) => this.guarded(() => this.diff(targetUris(uri, uris)))),
       reg(COMMANDS.selectContext, () => this.selectContext()),
       reg(COMMANDS.selectNamespace, () => this.selectNamespace()),
+      reg(COMMANDS.checkJwksFromCluster, (arg) => this.guarded(() => this.checkJwksFromCluster(arg as ClusterJwksArgs | undefined))),
     );
     if (context.extensionMode !== vscode.ExtensionMode.Production) {
       context.subscriptions.push(vscode.commands.registerCommand(COMMANDS.test, (arg?: { answers?: Array<string | null> }) => this.testHook(arg)));
@@ -399,6 +405,39 @@ class KubeCommands implements vscode.Disposable {
     return o;
   }
 
+  /** GETs a cluster-local jwksUri (or issuer, through discovery) via the API server's service proxy. */
+  private async checkJwksFromCluster(arg: ClusterJwksArgs | undefined): Promise<CommandOutcome> {
+    let jwksUri = arg?.jwksUri;
+    const discoveryUrl = arg?.discoveryUrl;
+    if (!jwksUri && !discoveryUrl) {
+      const typed = await this.prompter.input('Cluster-local jwksUri to check (e.g. http://keycloak.auth.svc.cluster.local:8080/realms/mesh/protocol/openid-connect/certs)', '', (v) =>
+        /^https?:\/\/[^/]+/.test(v.trim()) ? undefined : 'an http:// or https:// URL',
+      );
+      if (!typed) return { outcome: 'declined', message: 'no URL given' };
+      jwksUri = typed.trim();
+    }
+    await this.state.reload();
+    const target = targetOf(this.state.selection());
+    if (!target) return this.report({ outcome: 'refused', message: `Istio: no kube context to check from (${this.state.selection().problem ?? 'none selected'}). Select one with "Istio: Select kube context".` }, 'error');
+    const settings = readSettings();
+    const what = jwksUri ?? discoveryUrl;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Istio: checking ${what} from context ${target.context}`, cancellable: true }, async (_p, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      try {
+        const r = await checkJwksThroughCluster(
+          { jwksUri, discoveryUrl, namespace: arg?.namespace, context: target.context, server: target.server, settings: settings.kubectl, signal: controller.signal },
+          this.engine(),
+        );
+        for (const step of r.steps) this.output.appendLine(`[kubectl] ${step.argv.join(' ')}`);
+        this.output.appendLine(`[jwks] ${r.message}`);
+        return this.report({ outcome: r.ok ? 'checked' : 'failed', message: `Istio: ${r.message}` }, r.ok ? 'info' : 'error');
+      } finally {
+        sub.dispose();
+      }
+    });
+  }
+
   private async selectContext(): Promise<CommandOutcome> {
     await this.state.reload();
     const names = this.state.kubeconfig.contexts.map((c) => c.name);
@@ -433,9 +472,9 @@ class KubeCommands implements vscode.Disposable {
 }
 
 /** Registers the kubectl commands and the status bar item; called once from activate(). */
-export function registerKubeCommands(context: vscode.ExtensionContext, output: vscode.OutputChannel): void {
+export function registerKubeCommands(context: vscode.ExtensionContext, output: vscode.OutputChannel, engine: () => ClusterJwksEngine): void {
   const state = new KubeState(context.workspaceState, currentKubeconfigFiles());
-  const commands = new KubeCommands(state, output);
+  const commands = new KubeCommands(state, output, engine);
   commands.register(context);
   context.subscriptions.push(
     state,

@@ -163,7 +163,7 @@ function resultFindings(rule: JwtRuleRef, result: JwksResult): Finding[] {
     out.push(finding('jwks-insecure-http', `${urls[urls.length - 1]} uses http://; the signing keys can be replaced in transit, use https://`, anchor.range));
   }
   if (result.status === 'cluster-local') {
-    const how = result.kubectlArgs ? `; check it through the cluster with: kubectl ${result.kubectlArgs.join(' ')}` : '';
+    const how = result.kubectlArgs ? `; check it through the cluster with the "Check from the cluster" lens, or: kubectl ${result.kubectlArgs.join(' ')}` : '';
     out.push(finding('jwks-cluster-local', `${what}: this host only resolves inside the cluster, so it is checked from the cluster only (not fetched from here)${how}`, anchor.range));
   }
   // A configured jwksUri that is not an http(s) URL is rejected by the CRD (reported by the schema and rules).

@@ -36,7 +36,7 @@ export { JwksCache, JWKS_CACHE_DEFAULTS, type JwksCacheOptions } from './cache';
 export { clusterServiceOf, isClusterLocalHost, isDnsName, kubectlProxyArgs, type ClusterService } from './clusterLocal';
 export { fetchUrl, FETCH_DEFAULTS, type FetchOptions, type FetchOutcome, type FetchSuccess, type FetchFailure } from './http';
 export { isNoProxy, proxyFor, type ProxySettings } from './proxy';
-export { analyzeJwks, analyzeJwksText, importKeySet, defaultAlg, publicPart, type ImportedKey, type KeySetAnalysis, type KeySetProblem, type KeySummary } from './keys';
+export { analyzeJwks, analyzeJwksText, importKeySet, keySetReport, defaultAlg, publicPart, type ImportedKey, type KeySetAnalysis, type KeySetProblem, type KeySetReport, type KeySummary } from './keys';
 export {
   DEFAULT_JWKS_CACHE,
   discoveryUrlOf,

@@ -216,3 +216,21 @@ export async function importKeySet(analysis: KeySetAnalysis): Promise<{ keys: Im
   }
   return { keys, problems };
 }
+
+/** What a JWKS body gives a verifier, in plain data (for the cluster check, which the client runs). */
+export interface KeySetReport {
+  /** Set when the body is not JSON (the parser's message). */
+  notJson?: string;
+  summaries: KeySummary[];
+  /** Keys jose imported, with the algorithm each verifies. */
+  usable: Array<{ kid?: string; alg: string }>;
+  problems: KeySetProblem[];
+}
+
+/** Structural checks and a jose import of every key of a JWKS body (as for fetched or inline sets). */
+export async function keySetReport(text: string): Promise<KeySetReport> {
+  const analysis = analyzeJwksText(text);
+  if (analysis.notJson !== undefined) return { notJson: analysis.notJson, summaries: [], usable: [], problems: [] };
+  const { keys, problems } = await importKeySet(analysis);
+  return { summaries: analysis.summaries, usable: keys.map((k) => ({ kid: k.kid, alg: k.alg })), problems: [...analysis.problems, ...problems] };
+}

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -102,7 +103,11 @@ describe('apply to cluster', () => {
 
   before(async () => {
     await activateExtension();
-    dev = await startFakeKubeApi({ deny: (o) => (o.metadata.name === 'denied-by-webhook' ? 'configuration is invalid: paths are not allowed with DENY in this fake' : undefined) });
+    const jwk = { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }), kid: 'in-cluster-1', alg: 'RS256' };
+    dev = await startFakeKubeApi({
+      deny: (o) => (o.metadata.name === 'denied-by-webhook' ? 'configuration is invalid: paths are not allowed with DENY in this fake' : undefined),
+      serviceProxy: (p) => (p.namespace === 'auth' && p.service === 'keycloak' && p.port === '8080' && p.path === 'realms/mesh/certs' ? JSON.stringify({ keys: [jwk] }) : undefined),
+    });
     prod = await startFakeKubeApi();
     dir = mkdtempSync(path.join(os.tmpdir(), 'istio-editor-kube-'));
     kubeconfig = path.join(dir, 'config');
@@ -122,7 +127,7 @@ describe('apply to cluster', () => {
 
   it('registers its commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['istioSecurity.applyToCluster', 'istioSecurity.diffAgainstCluster', 'istioSecurity.serverDryRun', 'istioSecurity.selectKubeContext', 'istioSecurity.selectKubeNamespace']) {
+    for (const c of ['istioSecurity.applyToCluster', 'istioSecurity.diffAgainstCluster', 'istioSecurity.serverDryRun', 'istioSecurity.selectKubeContext', 'istioSecurity.selectKubeNamespace', 'istioSecurity.checkJwksFromCluster']) {
       assert.ok(commands.includes(c), `${c} is not registered`);
     }
   });
@@ -245,5 +250,27 @@ describe('apply to cluster', () => {
     assert.doesNotMatch(live.getText(), /svc\.cluster\.local|managedFields/);
     assert.match(live.getText(), /name: reviews/);
     assert.match(after.getText(), /- reviews\.team-a\.svc\.cluster\.local/);
+  });
+
+  it('a cluster-local jwksUri has a "Check from the cluster" lens that fetches it through the selected context\'s service proxy', async () => {
+    await select('dev');
+    const uri = await writeManifest(
+      'cluster-jwks.yaml',
+      'apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: keycloak\n  namespace: auth\nspec:\n  jwtRules:\n  - issuer: http://keycloak:8080/realms/mesh\n    jwksUri: http://keycloak:8080/realms/mesh/certs\n',
+    );
+    await openAnalysed(uri);
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    const lens = lenses.find((l) => l.command?.command === 'istioSecurity.checkJwksFromCluster');
+    assert.ok(lens?.command, `lenses: ${lenses.map((l) => l.command?.title).join(', ')}`);
+    assert.equal(lens.range.start.line, 8, 'on the jwksUri value');
+    const from = dev.requests.length;
+    const outcome = await run(lens.command.command, ...(lens.command.arguments ?? []));
+    assert.equal(outcome.outcome, 'checked', outcome.message);
+    assert.match(outcome.message, /1 usable key\(s\): in-cluster-1 RS256/);
+    assert.deepEqual(
+      dev.requests.slice(from).filter((r) => r.path.includes('/proxy/')).map((r) => r.path),
+      ['/api/v1/namespaces/auth/services/keycloak:8080/proxy/realms/mesh/certs'],
+      'a single-label host resolves in the RequestAuthentication\'s namespace',
+    );
   });
 });
