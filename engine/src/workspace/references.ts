@@ -2,7 +2,7 @@ import type { Position, Range } from '../diagnostics';
 import type { EngineSettings } from '../rules/rule';
 import type { IndexedResource, WorkspaceIndex } from './index';
 import { currentEntry, PlaceResolver, type ResourcePlace } from './places';
-import { findGateway, normalizeServiceHost, parseGatewayRef, stringsAt } from './refs';
+import { boundGateways, normalizeServiceHost, objectsAt, stringsAt, type Obj } from './refs';
 import { principalMatchesIssuer, requestAuthsInScope } from './rules/jwt';
 
 export type ReferenceKind = 'gateway' | 'subset' | 'host' | 'issuer';
@@ -19,14 +19,12 @@ export interface Location {
   range: Range;
 }
 
-type Obj = Record<string, unknown>;
-const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => x !== null && typeof x === 'object') : []);
 
 function destinations(vs: IndexedResource): Array<{ path: Array<string | number>; dest: Obj }> {
   const out: Array<{ path: Array<string | number>; dest: Obj }> = [];
   for (const section of ['http', 'tls', 'tcp'] as const) {
-    objs(vs.resource.spec[section]).forEach((route, r) => {
-      objs(route.route).forEach((dst, d) => {
+    objectsAt(vs.resource.spec[section]).forEach((route, r) => {
+      objectsAt(route.route).forEach((dst, d) => {
         if (dst.destination && typeof dst.destination === 'object') out.push({ path: ['spec', section, r, 'route', d, 'destination'], dest: dst.destination as Obj });
       });
       if (section === 'http' && route.mirror && typeof route.mirror === 'object') out.push({ path: ['spec', section, r, 'mirror'], dest: route.mirror as Obj });
@@ -41,12 +39,9 @@ export function collectReferences(index: WorkspaceIndex, settings: EngineSetting
   const drs = index.ofKind('DestinationRule');
   const ses = index.ofKind('ServiceEntry');
   for (const vs of index.ofKind('VirtualService')) {
-    stringsAt(vs.resource.spec.gateways).forEach((ref, i) => {
-      if (ref === 'mesh') return;
-      const { namespace, name } = parseGatewayRef(ref, vs.namespace);
-      const gw = findGateway(index, namespace, name);
+    for (const { i, gw } of boundGateways(index, vs)) {
       if (gw) refs.push({ kind: 'gateway', from: { at: vs, path: ['spec', 'gateways', i] }, to: { at: gw, path: ['metadata', 'name'] } });
-    });
+    }
     for (const { path, dest } of destinations(vs)) {
       if (typeof dest.host !== 'string') continue;
       const host = normalizeServiceHost(dest.host, vs.namespace);
@@ -54,7 +49,7 @@ export function collectReferences(index: WorkspaceIndex, settings: EngineSetting
         if (typeof dr.resource.spec.host !== 'string' || normalizeServiceHost(dr.resource.spec.host, dr.namespace) !== host) continue;
         refs.push({ kind: 'host', from: { at: vs, path: [...path, 'host'] }, to: { at: dr, path: ['spec', 'host'] } });
         if (typeof dest.subset === 'string') {
-          const j = objs(dr.resource.spec.subsets).findIndex((s) => s.name === dest.subset);
+          const j = objectsAt(dr.resource.spec.subsets).findIndex((s) => s.name === dest.subset);
           if (j !== -1) refs.push({ kind: 'subset', from: { at: vs, path: [...path, 'subset'] }, to: { at: dr, path: ['spec', 'subsets', j, 'name'] } });
         }
       }
@@ -66,12 +61,12 @@ export function collectReferences(index: WorkspaceIndex, settings: EngineSetting
   }
   for (const ap of index.ofKind('AuthorizationPolicy')) {
     const ras = requestAuthsInScope(index, ap.namespace, settings.rootNamespace);
-    objs(ap.resource.spec.rules).forEach((rule, r) => {
-      objs(rule.from).forEach((from, f) => {
+    objectsAt(ap.resource.spec.rules).forEach((rule, r) => {
+      objectsAt(rule.from).forEach((from, f) => {
         stringsAt(((from.source ?? {}) as Obj).requestPrincipals).forEach((p, i) => {
           if (p === '*' || p.startsWith('*')) return;
           for (const ra of ras) {
-            objs(ra.resource.spec.jwtRules).forEach((jr, k) => {
+            objectsAt(ra.resource.spec.jwtRules).forEach((jr, k) => {
               if (typeof jr.issuer === 'string' && principalMatchesIssuer(p, jr.issuer)) {
                 refs.push({ kind: 'issuer', from: { at: ap, path: ['spec', 'rules', r, 'from', f, 'source', 'requestPrincipals', i] }, to: { at: ra, path: ['spec', 'jwtRules', k, 'issuer'] } });
               }

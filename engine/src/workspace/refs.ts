@@ -10,6 +10,24 @@ export function stringsAt(v: unknown): string[] {
   return asArray(v).filter((x): x is string => typeof x === 'string');
 }
 
+export type Obj = Record<string, unknown>;
+
+/** The object elements of a list (anything else gives []). */
+export function objectsAt(v: unknown): Obj[] {
+  return asArray(v).filter((x): x is Obj => x !== null && typeof x === 'object');
+}
+
+/** Labels as `k=v` strings, in their order. */
+export function labelList(labels: Record<string, string>): string[] {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+}
+
+/** The string-valued entries of a map such as a selector's matchLabels (anything else gives {}). */
+export function stringValues(v: unknown): Record<string, string> {
+  if (v === null || typeof v !== 'object') return {};
+  return Object.fromEntries(Object.entries(v as Obj).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 /** `ns/name` or `name` (in `defaultNs`) → [namespace, name]. FQDN gateway names are reduced too. */
 export function parseGatewayRef(ref: string, defaultNs: string): { namespace: string; name: string } {
   const slash = ref.indexOf('/');
@@ -21,6 +39,26 @@ export function parseGatewayRef(ref: string, defaultNs: string): { namespace: st
 
 export function findGateway(index: WorkspaceIndex, namespace: string, name: string): IndexedResource | undefined {
   return index.named('Gateway', namespace, name);
+}
+
+/** A Gateway a VirtualService binds to: its entry in spec.gateways, and the Gateway when the workspace defines it. */
+export interface GatewayBinding {
+  /** Index in spec.gateways. */
+  i: number;
+  namespace: string;
+  name: string;
+  gw?: IndexedResource;
+}
+
+/** The Gateways of a VirtualService's spec.gateways, `mesh` left out, resolved as Istio does. */
+export function boundGateways(index: WorkspaceIndex, vs: IndexedResource): GatewayBinding[] {
+  const out: GatewayBinding[] = [];
+  stringsAt(vs.resource.spec.gateways).forEach((ref, i) => {
+    if (ref === 'mesh') return;
+    const { namespace, name } = parseGatewayRef(ref, vs.namespace);
+    out.push({ i, namespace, name, gw: findGateway(index, namespace, name) });
+  });
+  return out;
 }
 
 /** DNS wildcard match in either direction, as Istio intersects hosts (`*` matches everything). */

@@ -1,18 +1,11 @@
 import type { CrossRule } from '../crossCheck';
 import type { IndexedResource } from '../index';
-import { stringsAt } from '../refs';
+import { labelList, objectsAt, stringsAt, stringValues, type Obj } from '../refs';
 
-type Obj = Record<string, unknown>;
-const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => x !== null && typeof x === 'object') : []);
 
 /** The selector as a canonical string (`k=v,...` sorted), as Istio's analyzer compares them. */
 export function selectorKey(labels: unknown): string {
-  if (!labels || typeof labels !== 'object') return '';
-  return Object.entries(labels as Obj)
-    .filter(([, v]) => typeof v === 'string')
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .sort()
-    .join(',');
+  return labelList(stringValues(labels)).sort().join(',');
 }
 
 interface ServerRef {
@@ -25,7 +18,7 @@ function serversBySelector(gws: readonly IndexedResource[]): Map<string, ServerR
   const out = new Map<string, ServerRef[]>();
   for (const gw of gws) {
     const key = selectorKey(gw.resource.spec.selector);
-    objs(gw.resource.spec.servers).forEach((server, s) => {
+    objectsAt(gw.resource.spec.servers).forEach((server, s) => {
       const list = out.get(key) ?? [];
       list.push({ gw, s, server });
       out.set(key, list);
@@ -80,7 +73,7 @@ export const duplicateCertificate: CrossRule = {
   check({ index, report }) {
     const byCert = new Map<string, ServerRef[]>();
     for (const gw of index.ofKind('Gateway')) {
-      objs(gw.resource.spec.servers).forEach((server, s) => {
+      objectsAt(gw.resource.spec.servers).forEach((server, s) => {
         const tls = (server.tls ?? {}) as Obj;
         const cert = typeof tls.credentialName === 'string' ? `secret:${gw.namespace}/${tls.credentialName}` : typeof tls.serverCertificate === 'string' ? `file:${tls.serverCertificate}` : undefined;
         if (!cert) return;

@@ -1,12 +1,6 @@
 import type { CrossRule } from '../crossCheck';
-import { findGateway, parseGatewayRef, serverHostAdmits, stringsAt } from '../refs';
+import { boundGateways, serverHostAdmits, stringsAt } from '../refs';
 import type { IndexedResource } from '../index';
-
-function gatewayRefs(vs: IndexedResource): Array<{ ref: string; i: number }> {
-  return stringsAt(vs.resource.spec.gateways)
-    .map((ref, i) => ({ ref, i }))
-    .filter((g) => g.ref !== 'mesh');
-}
 
 function serverHosts(gw: IndexedResource): string[] {
   const servers = Array.isArray(gw.resource.spec.servers) ? (gw.resource.spec.servers as Array<Record<string, unknown>>) : [];
@@ -20,9 +14,8 @@ export const gatewayNotFound: CrossRule = {
   source: 'istioctl analyze: virtualservice/gateways.go (IST0101 ReferencedResourceNotFound)',
   check({ index, report }) {
     for (const vs of index.ofKind('VirtualService')) {
-      for (const { ref, i } of gatewayRefs(vs)) {
-        const { namespace, name } = parseGatewayRef(ref, vs.namespace);
-        if (findGateway(index, namespace, name)) continue;
+      for (const { i, namespace, name, gw } of boundGateways(index, vs)) {
+        if (gw) continue;
         report({
           at: vs,
           path: ['spec', 'gateways', i],
@@ -41,10 +34,7 @@ export const hostNotInGateway: CrossRule = {
   source: 'istioctl analyze: virtualservice/gateways.go (IST0132 VirtualServiceHostNotFoundInGateway)',
   check({ index, report }) {
     for (const vs of index.ofKind('VirtualService')) {
-      const gateways = gatewayRefs(vs)
-        .map(({ ref }) => parseGatewayRef(ref, vs.namespace))
-        .map(({ namespace, name }) => findGateway(index, namespace, name))
-        .filter((g): g is IndexedResource => g !== undefined);
+      const gateways = boundGateways(index, vs).flatMap(({ gw }) => (gw ? [gw] : []));
       if (gateways.length === 0) continue;
       stringsAt(vs.resource.spec.hosts).forEach((host, i) => {
         const served = gateways.some((gw) => serverHosts(gw).some((sh) => serverHostAdmits(sh, gw.namespace, vs.namespace, host)));

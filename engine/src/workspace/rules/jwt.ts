@@ -1,9 +1,6 @@
 import type { CrossRule } from '../crossCheck';
 import type { IndexedResource, WorkspaceIndex } from '../index';
-import { stringsAt } from '../refs';
-
-type Obj = Record<string, unknown>;
-const asObjs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => x !== null && typeof x === 'object') : []);
+import { boundGateways, labelList, objectsAt, stringsAt, stringValues, type Obj } from '../refs';
 
 /** RequestAuthentications whose rules reach workloads in `namespace` (same namespace or the root namespace). */
 export function requestAuthsInScope(index: WorkspaceIndex, namespace: string, rootNamespace: string): IndexedResource[] {
@@ -11,7 +8,7 @@ export function requestAuthsInScope(index: WorkspaceIndex, namespace: string, ro
 }
 
 export function issuersOf(ra: IndexedResource): string[] {
-  return asObjs(ra.resource.spec.jwtRules).flatMap((r) => (typeof r.issuer === 'string' ? [r.issuer] : []));
+  return objectsAt(ra.resource.spec.jwtRules).flatMap((r) => (typeof r.issuer === 'string' ? [r.issuer] : []));
 }
 
 /** Could a request principal pattern (`iss/sub`, with a leading or trailing `*`) match a token of `iss`? */
@@ -37,12 +34,12 @@ function slashHint(pattern: string, issuers: string[]): string {
 
 function requestPrincipalPlaces(ap: IndexedResource): Array<{ path: Array<string | number>; value: string }> {
   const out: Array<{ path: Array<string | number>; value: string }> = [];
-  asObjs(ap.resource.spec.rules).forEach((rule, r) => {
-    asObjs(rule.from).forEach((from, f) => {
+  objectsAt(ap.resource.spec.rules).forEach((rule, r) => {
+    objectsAt(rule.from).forEach((from, f) => {
       const source = (from.source ?? {}) as Obj;
       stringsAt(source.requestPrincipals).forEach((value, i) => out.push({ path: ['spec', 'rules', r, 'from', f, 'source', 'requestPrincipals', i], value }));
     });
-    asObjs(rule.when).forEach((cond, w) => {
+    objectsAt(rule.when).forEach((cond, w) => {
       if (cond.key !== 'request.auth.principal') return;
       stringsAt(cond.values).forEach((value, i) => out.push({ path: ['spec', 'rules', r, 'when', w, 'values', i], value }));
     });
@@ -77,12 +74,12 @@ export const issuerNotAccepted: CrossRule = {
 };
 
 function requiresToken(ap: IndexedResource): boolean {
-  return asObjs(ap.resource.spec.rules).some(
+  return objectsAt(ap.resource.spec.rules).some(
     (rule) =>
-      asObjs(rule.from).some((f) => {
+      objectsAt(rule.from).some((f) => {
         const s = (f.source ?? {}) as Obj;
         return stringsAt(s.requestPrincipals).length > 0 || stringsAt(s.notRequestPrincipals).length > 0;
-      }) || asObjs(rule.when).some((c) => typeof c.key === 'string' && c.key.startsWith('request.auth.')),
+      }) || objectsAt(rule.when).some((c) => typeof c.key === 'string' && c.key.startsWith('request.auth.')),
   );
 }
 
@@ -119,8 +116,7 @@ export const requestAuthWithoutPolicy: CrossRule = {
 
 /** matchLabels of a policy's selector (empty: every workload of its namespace). */
 function matchLabels(r: IndexedResource): Record<string, string> {
-  const labels = ((r.resource.spec.selector as Obj | undefined)?.matchLabels ?? {}) as Obj;
-  return Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return stringValues((r.resource.spec.selector as Obj | undefined)?.matchLabels);
 }
 
 /** Could a policy with selector `a` and one with selector `b` select a common workload? */
@@ -141,26 +137,23 @@ export const claimRoutingWithoutRequestAuth: CrossRule = {
   check({ index, settings, report }) {
     for (const vs of index.ofKind('VirtualService')) {
       const claimKeys: Array<{ path: Array<string | number>; key: string }> = [];
-      asObjs(vs.resource.spec.http).forEach((route, r) =>
-        asObjs(route.match).forEach((m, i) => {
+      objectsAt(vs.resource.spec.http).forEach((route, r) =>
+        objectsAt(route.match).forEach((m, i) => {
           for (const key of Object.keys((m.headers ?? {}) as Obj)) if (key.startsWith('@request.auth.claims')) claimKeys.push({ path: ['spec', 'http', r, 'match', i, 'headers', key], key });
         }),
       );
       if (claimKeys.length === 0) continue;
-      for (const ref of stringsAt(vs.resource.spec.gateways)) {
-        if (ref === 'mesh') continue;
-        const slash = ref.indexOf('/');
-        const gw = index.named('Gateway', slash === -1 ? vs.namespace : ref.slice(0, slash), slash === -1 ? ref : ref.slice(slash + 1));
+      for (const { gw } of boundGateways(index, vs)) {
         if (!gw) continue;
-        const podLabels = Object.fromEntries(Object.entries((gw.resource.spec.selector ?? {}) as Obj).filter((e): e is [string, string] => typeof e[1] === 'string'));
-        const covered = [...index.inScope('RequestAuthentication', gw.namespace, settings.rootNamespace)].some((ra) => selects(matchLabels(ra), podLabels));
+        const podLabels = stringValues(gw.resource.spec.selector);
+        const covered = requestAuthsInScope(index, gw.namespace, settings.rootNamespace).some((ra) => selects(matchLabels(ra), podLabels));
         if (covered) continue;
         for (const c of claimKeys) {
           report({
             at: vs,
             path: c.path,
             target: 'key',
-            message: `Routing on '${c.key}' at Gateway ${gw.namespace}/${gw.resource.name}, but no RequestAuthentication in ${gw.namespace} or ${settings.rootNamespace} selects its pods (${Object.entries(podLabels).map(([k, v]) => `${k}=${v}`).join(', ') || 'no selector'}): the claim is never validated, so this match never applies. Add a RequestAuthentication selecting the gateway pods.`,
+            message: `Routing on '${c.key}' at Gateway ${gw.namespace}/${gw.resource.name}, but no RequestAuthentication in ${gw.namespace} or ${settings.rootNamespace} selects its pods (${labelList(podLabels).join(', ') || 'no selector'}): the claim is never validated, so this match never applies. Add a RequestAuthentication selecting the gateway pods.`,
             istioCode: 'IST0149',
             related: [{ at: gw, path: ['spec', 'selector'], target: 'key', message: `Gateway ${gw.namespace}/${gw.resource.name}` }],
           });
@@ -213,7 +206,7 @@ export const selectorMismatch: CrossRule = {
         at: ap,
         path: Object.keys(apLabels).length ? ['spec', 'selector'] : ['kind'],
         target: Object.keys(apLabels).length ? 'key' : 'value',
-        message: `This policy requires a token from workloads ${Object.entries(apLabels).map(([k, v]) => `${k}=${v}`).join(', ') || 'of the whole namespace'}, but the RequestAuthentications in scope select other workloads (${ras.map((ra) => `${ra.namespace}/${ra.resource.name}: ${Object.entries(matchLabels(ra)).map(([k, v]) => `${k}=${v}`).join(', ')}`).join('; ')}): no token is validated there, so requests are denied.`,
+        message: `This policy requires a token from workloads ${labelList(apLabels).join(', ') || 'of the whole namespace'}, but the RequestAuthentications in scope select other workloads (${ras.map((ra) => `${ra.namespace}/${ra.resource.name}: ${labelList(matchLabels(ra)).join(', ')}`).join('; ')}): no token is validated there, so requests are denied.`,
         related: ras.map((ra) => ({ at: ra, path: ['spec', 'selector'], target: 'key' as const, message: `RequestAuthentication ${ra.namespace}/${ra.resource.name}` })),
       });
     }

@@ -1,9 +1,7 @@
 import type { CrossRule } from '../crossCheck';
 import type { IndexedResource } from '../index';
-import { normalizeServiceHost, stringsAt } from '../refs';
+import { normalizeServiceHost, objectsAt, stringsAt, type Obj } from '../refs';
 
-type Obj = Record<string, unknown>;
-const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => x !== null && typeof x === 'object') : []);
 
 /** Bound to the mesh: no gateways at all, or `mesh` among them. */
 function boundToMesh(vs: IndexedResource): boolean {
@@ -58,8 +56,8 @@ export const subsetNotFound: CrossRule = {
     }
     for (const vs of index.ofKind('VirtualService')) {
       for (const section of ['http', 'tls', 'tcp'] as const) {
-        objs(vs.resource.spec[section]).forEach((route, r) => {
-          objs(route.route).forEach((dst, d) => {
+        objectsAt(vs.resource.spec[section]).forEach((route, r) => {
+          objectsAt(route.route).forEach((dst, d) => {
             const dest = (dst.destination ?? {}) as Obj;
             if (typeof dest.host !== 'string' || typeof dest.subset !== 'string') return;
             const host = normalizeServiceHost(dest.host, vs.namespace);
@@ -67,7 +65,7 @@ export const subsetNotFound: CrossRule = {
             const path = ['spec', section, r, 'route', d, 'destination', 'subset'];
             // No DestinationRule for the host in the workspace: it may be in the cluster; nothing to say.
             if (rules.length === 0) return;
-            const names = rules.flatMap((dr) => objs(dr.resource.spec.subsets).map((s) => s.name)).filter((n): n is string => typeof n === 'string');
+            const names = rules.flatMap((dr) => objectsAt(dr.resource.spec.subsets).map((s) => s.name)).filter((n): n is string => typeof n === 'string');
             if (names.includes(dest.subset)) return;
             report({
               at: vs,
