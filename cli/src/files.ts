@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -26,9 +27,21 @@ export function readText(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
-/** The byte offset of the first invalid UTF-8 sequence of a file, or undefined when it is valid UTF-8. */
-export function invalidUtf8Offset(path: string): number | undefined {
-  const b = readFileSync(path);
+/** A file's text, and where its bytes stop being valid UTF-8 (invalid bytes read as U+FFFD). */
+export interface SourceFile {
+  text: string;
+  /** Byte offset of the first invalid UTF-8 sequence; undefined when the file is valid UTF-8. */
+  invalidUtf8At?: number;
+}
+
+/** Reads a file once: its text, and (only when Node's validator says it is not UTF-8) the first bad byte. */
+export function readSource(path: string): SourceFile {
+  const bytes = readFileSync(path);
+  return { text: bytes.toString('utf8'), invalidUtf8At: isUtf8(bytes) ? undefined : firstInvalidUtf8(bytes) };
+}
+
+/** The byte offset of the first invalid UTF-8 sequence, or undefined when the bytes are valid UTF-8. */
+function firstInvalidUtf8(b: Uint8Array): number | undefined {
   for (let i = 0; i < b.length; ) {
     const c = b[i];
     const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;

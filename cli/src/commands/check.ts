@@ -4,7 +4,7 @@ import { JwksCache } from '../../../engine/src/jwks/cache';
 import { checkTokensInText, jwtRulesOf } from '../../../engine/src/jwt/index';
 import { ReachabilityTracker } from '../../../engine/src/jwks/tracker';
 import { Workspace } from '../../../engine/src/workspace/workspace';
-import { collectYamlFiles, invalidUtf8Offset, readText } from '../files';
+import { collectYamlFiles, readSource, type SourceFile } from '../files';
 import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
 import { EXIT, UsageError, type Command } from '../io';
 import { VERSION } from '../version';
@@ -14,11 +14,11 @@ Validates Istio manifests; directories are searched for .yaml and .yml files.
 Exit status: 0 no error, 1 errors reported, 2 usage or internal failure.`;
 
 /** Loads files into one Workspace, as the language server does with a workspace folder. */
-export async function loadWorkspace(files: readonly string[]): Promise<Workspace> {
+function loadWorkspace(files: readonly string[], sources: readonly SourceFile[]): Workspace {
   // Sequential on purpose: worker threads start cold and measured slower than one thread up to
   // thousands of documents (see README, Performance); the server uses them for very large files.
   const ws = new Workspace();
-  for (const file of files) ws.update(file, readText(file));
+  files.forEach((file, i) => ws.update(file, sources[i].text));
   return ws;
 }
 
@@ -30,14 +30,15 @@ export interface CheckOptions {
 
 /** Checks files with the same engine as the language server: per document, cross-file, and JWKS endpoints unless offline. */
 export async function checkFiles(files: readonly string[], opts: CheckOptions = { offline: true }): Promise<FileFindings[]> {
-  const ws = await loadWorkspace(files);
+  const sources = files.map(readSource);
+  const ws = loadWorkspace(files, sources);
   const tracker = new ReachabilityTracker();
   const network = { offline: opts.offline, env: opts.env, cache: new JwksCache() };
   const results: FileFindings[] = [];
   // JWTs in the files are checked against every RequestAuthentication given, as in the editor.
   const jwtRules = jwtRulesOf(ws.resources.ofKind('RequestAuthentication').map((r) => ({ ...r.resource, namespace: r.namespace })));
   const now = Date.now();
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
     const model = ws.model(file);
     let findings = ws.findings(file);
     const tokens = model?.isIstioFile ? checkTokensInText(model.documents.map((d) => d.segment.text).join(''), jwtRules, now) : [];
@@ -47,7 +48,7 @@ export async function checkFiles(files: readonly string[], opts: CheckOptions = 
       const reach = tracker.findings(model);
       if (reach.length) findings = [...findings, ...reach].sort(compareFindings);
     }
-    const bad = invalidUtf8Offset(file);
+    const bad = sources[i].invalidUtf8At;
     if (bad !== undefined) {
       findings = [
         {
