@@ -3,7 +3,7 @@ import type { Position, Range } from '../../engine/src/diagnostics';
 import { shiftRange } from '../../engine/src/diagnostics';
 import { JwksCache } from '../../engine/src/jwks/cache';
 import { collectJwtRules, type JwtRuleCheck, type ReachabilityOptions } from '../../engine/src/jwks/check';
-import { isClusterLocalHost } from '../../engine/src/jwks/clusterLocal';
+import { kubectlProxyArgs } from '../../engine/src/jwks/clusterLocal';
 import { discoveryUrlOf } from '../../engine/src/jwks/resolve';
 import { ReachabilityTracker } from '../../engine/src/jwks/tracker';
 import type { FileModel } from '../../engine/src/model/fileModel';
@@ -13,14 +13,6 @@ import { DEFAULT_SERVER_SETTINGS, type ClusterJwksArgs, type ServerSettings } fr
 export interface JwksLens {
   range: Range;
   cluster?: ClusterJwksArgs;
-}
-
-function isClusterLocalUrl(value: string): boolean {
-  try {
-    return isClusterLocalHost(new URL(value).hostname);
-  } catch {
-    return false;
-  }
 }
 
 /** How long after the last edit of a document its endpoints are checked (a URL is typed char by char). */
@@ -164,9 +156,9 @@ export class JwksService {
         const at = rule.jwksUri ?? rule.issuer;
         if (!at || rule.jwks) continue;
         const lens: JwksLens = { range: shiftRange(at.range, entry.segment.startLine) };
-        if (isClusterLocalUrl(at.value)) {
-          lens.cluster = { jwksUri: rule.jwksUri?.value, discoveryUrl: rule.jwksUri ? undefined : discoveryUrlOf(at.value), namespace: resource.namespace ?? defaultNamespace };
-        }
+        // Only where the service proxy can reach it: the engine's kubectlProxyArgs decides, as for the command.
+        const url = rule.jwksUri ? at.value : discoveryUrlOf(at.value);
+        if (kubectlProxyArgs(url)) lens.cluster = { jwksUri: rule.jwksUri?.value, discoveryUrl: rule.jwksUri ? undefined : url, namespace: resource.namespace ?? defaultNamespace };
         out.push(lens);
       }
     }

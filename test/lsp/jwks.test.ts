@@ -88,7 +88,10 @@ describe('LSP: cluster-local JWKS endpoints', () => {
       '---',
       requestAuthentication([{ issuer: 'http://dex.idp.svc:5556/dex/' }], 'idp').trimEnd(),
       '---',
-      requestAuthentication([{ issuer: 'https://accounts.google.com', jwksUri: 'https://www.googleapis.com/oauth2/v3/certs' }], 'web'),
+      requestAuthentication([{ issuer: 'https://accounts.google.com', jwksUri: 'https://www.googleapis.com/oauth2/v3/certs' }], 'web').trimEnd(),
+      '---',
+      // Cluster-local, but no Service name the API server's proxy could reach: no cluster lens.
+      requestAuthentication([{ issuer: 'http://keys.cluster.local', jwksUri: 'http://keys.cluster.local/jwks' }], 'web'),
     ].join('\n');
     const v = client.open(uri, text);
     await client.diagnosticsFor(uri, v);
@@ -100,9 +103,9 @@ describe('LSP: cluster-local JWKS endpoints', () => {
         { jwksUri: 'http://keycloak:8080/realms/mesh/certs', namespace: 'auth' },
         { discoveryUrl: 'http://dex.idp.svc:5556/dex/.well-known/openid-configuration', namespace: 'idp' },
       ],
-      'one lens per cluster-local rule; none for the public IdP',
+      'one lens per rule the service proxy can reach; none for the public IdP or a non-Service cluster name',
     );
-    assert.equal(lenses.filter((l) => l.command.command === 'istioSecurity.checkJwks').length, 3, 'every rule keeps its Re-check lens');
+    assert.equal(lenses.filter((l) => l.command.command === 'istioSecurity.checkJwks').length, 4, 'every rule keeps its Re-check lens');
     const args = await client.request<{ args?: string[] }>('istio/kubectlProxyArgs', { url: 'http://keycloak:8080/realms/mesh/certs', context: 'prod', namespace: 'auth' });
     assert.deepEqual(args.args, ['--context', 'prod', 'get', '--raw', '/api/v1/namespaces/auth/services/keycloak:8080/proxy/realms/mesh/certs']);
     assert.equal((await client.request<{ args?: string[] }>('istio/kubectlProxyArgs', { url: 'https://idp.example.com/jwks', context: 'prod' })).args, undefined);
