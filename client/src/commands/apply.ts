@@ -131,6 +131,19 @@ function toRange(s: Span): vscode.Range {
   return new vscode.Range(s.start.line, s.start.character, s.end.line, s.end.character);
 }
 
+/** Runs `fn` under a cancellable progress notification; cancelling aborts the signal it gets (kubectl is killed). */
+function withCancellableProgress<T>(title: string, fn: (signal: AbortSignal) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    try {
+      return await fn(controller.signal);
+    } finally {
+      sub.dispose();
+    }
+  });
+}
+
 /** The files a command was invoked on: explorer multi-selection, the clicked file, or the active editor. */
 function targetUris(uri: unknown, uris: unknown): vscode.Uri[] {
   if (Array.isArray(uris) && uris.length > 0 && uris.every((u) => u instanceof vscode.Uri)) return uris as vscode.Uri[];
@@ -351,21 +364,7 @@ class KubeCommands implements vscode.Disposable {
     for (const uri of new Set(docs.map((d) => d.source))) this.clusterDiagnostics.delete(vscode.Uri.parse(uri));
     const settings = readSettings();
     this.output.appendLine(`[kubectl] ${title}: context ${target.context} (${target.server}), namespace ${target.namespace}`);
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Istio: ${title}`, cancellable: true }, async (_p, token) => {
-      const controller = new AbortController();
-      const sub = token.onCancellationRequested(() => controller.abort());
-      try {
-        return await fn({
-          target,
-          docs,
-          settings: settings.kubectl,
-          signal: controller.signal,
-          onOutput: (text) => this.output.append(text),
-        });
-      } finally {
-        sub.dispose();
-      }
-    });
+    return withCancellableProgress(`Istio: ${title}`, (signal) => fn({ target, docs, settings: settings.kubectl, signal, onOutput: (text) => this.output.append(text) }));
   }
 
   private failed(failure: Failure, uris: vscode.Uri[], target: Target): CommandOutcome {
@@ -421,20 +420,14 @@ class KubeCommands implements vscode.Disposable {
     if (!target) return this.report({ outcome: 'refused', message: `Istio: no kube context to check from (${this.state.selection().problem ?? 'none selected'}). Select one with "Istio: Select kube context".` }, 'error');
     const settings = readSettings();
     const what = jwksUri ?? discoveryUrl;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Istio: checking ${what} from context ${target.context}`, cancellable: true }, async (_p, token) => {
-      const controller = new AbortController();
-      const sub = token.onCancellationRequested(() => controller.abort());
-      try {
-        const r = await checkJwksThroughCluster(
-          { jwksUri, discoveryUrl, namespace: arg?.namespace, context: target.context, server: target.server, settings: settings.kubectl, signal: controller.signal },
-          this.engine(),
-        );
-        for (const step of r.steps) this.output.appendLine(`[kubectl] ${step.argv.join(' ')}`);
-        this.output.appendLine(`[jwks] ${r.message}`);
-        return this.report({ outcome: r.ok ? 'checked' : 'failed', message: `Istio: ${r.message}` }, r.ok ? 'info' : 'error');
-      } finally {
-        sub.dispose();
-      }
+    return withCancellableProgress(`Istio: checking ${what} from context ${target.context}`, async (signal) => {
+      const r = await checkJwksThroughCluster(
+        { jwksUri, discoveryUrl, namespace: arg?.namespace, context: target.context, server: target.server, settings: settings.kubectl, signal },
+        this.engine(),
+      );
+      for (const step of r.steps) this.output.appendLine(`[kubectl] ${step.argv.join(' ')}`);
+      this.output.appendLine(`[jwks] ${r.message}`);
+      return this.report({ outcome: r.ok ? 'checked' : 'failed', message: `Istio: ${r.message}` }, r.ok ? 'info' : 'error');
     });
   }
 
