@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { codeDocUrl, type Finding, type Severity } from '../../engine/src/diagnostics';
+import { codeDocUrl, type Finding, type Severity } from '../../engine/src/host/index';
 
 export interface FileFindings {
   file: string;

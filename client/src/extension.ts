@@ -4,6 +4,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import {
   AnalyzeKeySetRequest,
   CheckJwksRequest,
+  Commands,
   KubectlProxyArgsRequest,
   SETTINGS_SECTION,
   StatusNotification,
@@ -16,7 +17,7 @@ import {
   type KubectlProxyArgsResult,
   type StatusParams,
   type TrustParams,
-} from '../../server/src/protocol';
+} from '../../protocol/src/index';
 import { registerConvertCommand } from './commands/convert';
 import type { ClusterJwksEngine } from './kube/clusterJwks';
 import { LanguageStatus } from './languageStatus';
@@ -95,13 +96,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push(
     vscode.commands.registerCommand('istioSecurity.restartServer', restart),
     vscode.commands.registerCommand('istioSecurity.showOutput', () => output.show(true)),
-    vscode.commands.registerCommand('istioSecurity.showReferences', (uri: string, position: { line: number; character: number }, locations: Array<{ uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }>) => {
+    vscode.commands.registerCommand(Commands.showReferences, (uri: string, position: { line: number; character: number }, locations: Array<{ uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }>) => {
       const c = client?.protocol2CodeConverter;
       if (!c) return;
       return vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), c.asPosition(position), locations.map((l) => c.asLocation(l)));
     }),
     vscode.window.onDidChangeActiveTextEditor(() => status.render()),
-    vscode.commands.registerCommand('istioSecurity.checkJwks', (uri?: string) => checkJwks(uri)),
+    vscode.commands.registerCommand(Commands.checkJwks, (uri?: string) => checkJwks(uri)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => notifyTrust()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('http')) notifyTrust();
@@ -117,8 +118,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     const c = client;
     if (!c) throw new Error('the Istio language server is not running (Istio: Restart server)');
     return {
-      proxyArgs: async (url, opts) => (await c.sendRequest<KubectlProxyArgsResult>(KubectlProxyArgsRequest, { url, ...opts } satisfies KubectlProxyArgsParams)).args,
-      analyzeKeySet: (text) => c.sendRequest<KeySetReport>(AnalyzeKeySetRequest, { text } satisfies AnalyzeKeySetParams),
+      proxyArgs: async (url, opts) => (await c.sendRequest(KubectlProxyArgsRequest, { url, ...opts } satisfies KubectlProxyArgsParams)).args,
+      analyzeKeySet: (text) => c.sendRequest(AnalyzeKeySetRequest, { text } satisfies AnalyzeKeySetParams),
     };
   };
 
@@ -128,7 +129,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     const c = client;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Istio: checking JWKS endpoints', cancellable: true },
-      (_progress, token) => c.sendRequest<CheckJwksResult>(CheckJwksRequest, { uri, force: true }, token),
+      (_progress, token) => c.sendRequest(CheckJwksRequest, { uri, force: true }, token),
     );
     if (result.offline) void vscode.window.showInformationMessage('Istio: offline mode is on (istioSecurity.offline): no endpoint was fetched.');
     else if (!uri) void vscode.window.showInformationMessage(`Istio: checked ${result.documents} RequestAuthentication document(s): ${result.problems} problem(s) reported in the Problems view.`);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { StatusParams } from '../../server/src/protocol';
+import type { StatusParams } from '../../protocol/src/index';
 
 /** The language status item: how many Istio documents the current YAML file holds. */
 export class LanguageStatus implements vscode.Disposable {

@@ -47,7 +47,7 @@ describe('completion', () => {
     const ws = new Workspace();
     ws.update('other.yaml', `${AP.replace('name: a', 'name: b')}spec:\n  rules:\n  - when:\n    - key: request.auth.claims[tenant_id]\n      values: [x]\n`);
     const [t2, l2, c2] = at(`${AP}spec:\n  rules:\n  - when:\n    - key: request.auth.claims[|\n`);
-    const claims = complete(t2, l2, c2, { index: ws.resources }).map((i) => i.label);
+    const claims = complete(t2, l2, c2, { index: ws.index }).map((i) => i.label);
     assert.ok(claims.includes('request.auth.claims[tenant_id]') && claims.includes('request.auth.claims[groups]'), claims.join());
   });
 
@@ -55,7 +55,7 @@ describe('completion', () => {
     const ws = new Workspace();
     ws.update('gw.yaml', 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: web\n  namespace: shop\nspec: {}\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: edge\n  namespace: istio-system\nspec: {}\n');
     const [text, line, ch] = at('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: v\n  namespace: shop\nspec:\n  gateways:\n  - |\n');
-    assert.deepEqual(complete(text, line, ch, { index: ws.resources }).map((i) => i.label), ['mesh', 'web', 'istio-system/edge']);
+    assert.deepEqual(complete(text, line, ch, { index: ws.index }).map((i) => i.label), ['mesh', 'web', 'istio-system/edge']);
   });
 
   it('offers apiVersion/kind pairs in an empty document, and served versions for a kind', () => {

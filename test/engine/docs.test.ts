@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { allCodes } from '../../engine/src/codes';
-import { Workspace } from '../../engine/src/workspace/workspace';
+import { AnalysisHost } from '../../engine/src/host/index';
 import { render } from '../../scripts/gen-diagnostics-doc';
 import { REALWORLD, ROOT } from '../helpers/build';
 
@@ -30,10 +30,10 @@ describe('diagnostic codes are documented', () => {
   it('every code the engine reports on the examples and real-world files is registered', () => {
     const registered = new Set(allCodes().map((c) => c.code));
     const files = [...yamlFiles(join(ROOT, 'examples')), ...yamlFiles(REALWORLD)];
-    const ws = new Workspace();
-    for (const f of files) ws.update(f, readFileSync(f, 'utf8'));
+    const ws = new AnalysisHost();
+    for (const f of files) ws.setFile(f, readFileSync(f, 'utf8'));
     const unregistered = new Set<string>();
-    for (const f of files) for (const finding of ws.findings(f)) if (!registered.has(finding.code)) unregistered.add(finding.code);
+    for (const f of files) for (const finding of ws.diagnostics(f)) if (!registered.has(finding.code)) unregistered.add(finding.code);
     assert.deepEqual([...unregistered], []);
   });
 });

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { FileModel } from '../../engine/src/model/fileModel';
 import { outline } from '../../engine/src/outline';
-import { Workspace } from '../../engine/src/workspace/workspace';
+import { AnalysisHost } from '../../engine/src/host/index';
 import type { Finding, Range } from '../../engine/src/diagnostics';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -295,14 +295,14 @@ export function checkEngineInput(text: string, base?: string): void {
     if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error('FileModel.applyEdit findings differ from a full update');
   }
 
-  const ws = new Workspace();
-  ws.update('/fuzz/a.yaml', text);
-  ws.update('/fuzz/b.yaml', base ?? text);
-  checkFindings(ws.findings('/fuzz/a.yaml'), text, 'Workspace.findings');
+  const ws = new AnalysisHost();
+  ws.setFile('/fuzz/a.yaml', text);
+  ws.setFile('/fuzz/b.yaml', base ?? text);
+  checkFindings(ws.diagnostics('/fuzz/a.yaml'), text, 'AnalysisHost.diagnostics');
   const lengths = lspLineLengths(text);
   for (const line of [0, Math.floor(lengths.length / 2), lengths.length - 1]) {
     const pos = { line, character: Math.floor(lengths[line] / 2) };
-    for (const loc of [...ws.navigator.definition(ws.resources, '/fuzz/a.yaml', pos), ...ws.navigator.references(ws.resources, '/fuzz/a.yaml', pos, true)]) {
+    for (const loc of [...ws.definition('/fuzz/a.yaml', pos), ...ws.references('/fuzz/a.yaml', pos, true)]) {
       if (loc.file === '/fuzz/a.yaml' && rangeProblem(loc.range, lengths)) throw new Error(`navigation range out of the document: ${rangeProblem(loc.range, lengths)}`);
     }
   }

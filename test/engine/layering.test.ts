@@ -28,6 +28,29 @@ describe('layering', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('server/ and cli/ use the engine only through the analysis host\'s public module', () => {
+    const offenders = ['server', 'cli'].flatMap((face) =>
+      sources(join(ROOT, face, 'src')).flatMap((f) =>
+        importsOf(f)
+          .filter((m) => /(^|\/)engine\//.test(m) && !/\/engine\/src\/host\/index$/.test(m))
+          .map((m) => `${relative(ROOT, f)} imports ${m}`),
+      ),
+    );
+    assert.deepEqual(offenders, []);
+  });
+
+  it('the shared protocol module imports vscode-jsonrpc and only types of the host, and the client reaches the server only through it', () => {
+    const protocol = sources(join(ROOT, 'protocol', 'src')).flatMap((f) => {
+      const text = readFileSync(f, 'utf8');
+      const typeOnly = new Set([...text.matchAll(/import type \{[^}]*\} from ['"]([^'"]+)['"]/g)].map((m) => m[1]));
+      return importsOf(f)
+        .filter((m) => m !== 'vscode-jsonrpc' && !(typeOnly.has(m) && /\/engine\/src\/host\/types$/.test(m)))
+        .map((m) => `${relative(ROOT, f)} imports ${m}`);
+    });
+    const client = sources(join(ROOT, 'client', 'src')).flatMap((f) => importsOf(f).filter((m) => /\/server\/src\//.test(m)).map((m) => `${relative(ROOT, f)} imports ${m}`));
+    assert.deepEqual([...protocol, ...client], []);
+  });
+
   it('the server does not import the VS Code API, and the client does not import the engine', () => {
     const server = sources(join(ROOT, 'server', 'src')).flatMap((f) =>
       importsOf(f).filter((m) => m === 'vscode' || m.startsWith('vscode-languageclient')).map((m) => `${relative(ROOT, f)} imports ${m}`),

@@ -88,7 +88,7 @@ describe('FileModel.applyEdit', () => {
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const pieces = ['x', '\n', '---\n', 'kind: Gateway\n', '', 'name: q\n', '\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: g\n'];
     let text = Array.from({ length: 15 }, (_, i) => (i % 3 === 0 ? 'apiVersion: v1\nkind: Service\n' : DOC(i))).join('---\n');
-    const listing = (w: Workspace) => w.resources.resources().map((r) => `${r.file}#${r.docIndex}@${r.startLine} ${r.resource.kind} ${r.namespace}/${r.resource.name}`);
+    const listing = (w: Workspace) => w.index.resources().map((r) => `${r.file}#${r.docIndex}@${r.startLine} ${r.resource.kind} ${r.namespace}/${r.resource.name}`);
     const inc = new Workspace();
     inc.update('f.yaml', text);
     inc.update('other.yaml', DOC(99));
@@ -98,7 +98,7 @@ describe('FileModel.applyEdit', () => {
       const end = Math.min(text.length, start + Math.floor(rnd() * 12));
       const insert = pieces[Math.floor(rnd() * pieces.length)];
       const next = text.slice(0, start) + insert + text.slice(end);
-      const version = inc.resources.version;
+      const version = inc.index.version;
       inc.applyEdit('f.yaml', start, end, insert, next);
       if (inc.model('f.yaml')?.lastUpdate.incremental) spliced++;
       const full = new Workspace();
@@ -106,7 +106,7 @@ describe('FileModel.applyEdit', () => {
       full.update('other.yaml', DOC(99));
       const [a, b] = [listing(inc), listing(full)];
       assert.deepEqual(a.sort(), b.sort(), `step ${step}: edit [${start},${end}) -> ${JSON.stringify(insert)}`);
-      assert.ok(inc.resources.version >= version);
+      assert.ok(inc.index.version >= version);
       text = next;
     }
     assert.ok(spliced > 250, `most edits take the incremental path (${spliced}/300)`);

@@ -1,38 +1,40 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { AnalysisPool } from '../../engine/src/parallel/pool';
-import { Workspace } from '../../engine/src/workspace/workspace';
+import { AnalysisHost } from '../../engine/src/host/index';
 import { generateFile } from '../../scripts/bench/generate';
 import { ensureBuilt, ROOT } from '../helpers/build';
 
-describe('AnalysisPool', () => {
+describe('AnalysisHost.preload (worker threads)', () => {
   it('analyses on worker threads exactly what the in-process path finds', async () => {
     ensureBuilt();
     const text = generateFile(400, 3);
-    const pool = new AnalysisPool(join(ROOT, 'dist', 'analysisWorker.js'), 2);
+    const parallel = new AnalysisHost({ workerScript: join(ROOT, 'dist', 'analysisWorker.js') });
     try {
-      const parallel = new Workspace();
-      const analysed = await parallel.prefetch([text], pool);
-      assert.equal(analysed, 400);
-      const model = parallel.update('f.yaml', text);
-      assert.equal(model.documents.length, 400);
-      const inProcess = new Workspace();
-      inProcess.update('f.yaml', text);
-      assert.deepEqual(parallel.findings('f.yaml'), inProcess.findings('f.yaml'));
-      assert.ok(inProcess.findings('f.yaml').length > 0, 'the generated file has findings to compare');
+      assert.equal(await parallel.preload([text]), 400);
+      const stats = parallel.setFile('f.yaml', text);
+      assert.equal(stats.documents, 400);
+      assert.equal(stats.analyzed, 0, 'every document came from the workers');
+      const inProcess = new AnalysisHost();
+      inProcess.setFile('f.yaml', text);
+      assert.deepEqual(parallel.diagnostics('f.yaml'), inProcess.diagnostics('f.yaml'));
+      assert.ok(inProcess.diagnostics('f.yaml').length > 0, 'the generated file has findings to compare');
     } finally {
-      await pool.close();
+      parallel.dispose();
     }
   });
 
   it('leaves small inputs to the in-process path', async () => {
     ensureBuilt();
-    const pool = new AnalysisPool(join(ROOT, 'dist', 'analysisWorker.js'), 1);
+    const host = new AnalysisHost({ workerScript: join(ROOT, 'dist', 'analysisWorker.js') });
     try {
-      assert.equal(await new Workspace().prefetch([generateFile(20)], pool), 0);
+      assert.equal(await host.preload([generateFile(20)]), 0);
     } finally {
-      await pool.close();
+      host.dispose();
     }
+  });
+
+  it('without a worker script, analyses nothing ahead', async () => {
+    assert.equal(await new AnalysisHost().preload([generateFile(400)]), 0);
   });
 });

@@ -60,11 +60,11 @@ export class LspTestClient {
   capabilities: Record<string, unknown> = {};
 
   static async start(
-    opts: { viaCli?: boolean; initializationOptions?: unknown; workspaceFolder?: string; serverArgs?: string[]; settings?: Record<string, unknown> } = {},
+    opts: { viaCli?: boolean; initializationOptions?: unknown; workspaceFolder?: string; serverArgs?: string[]; settings?: Record<string, unknown>; nodeArgs?: string[] } = {},
   ): Promise<LspTestClient> {
     if (!opts.serverArgs) ensureBuilt();
     const args = opts.serverArgs ?? (opts.viaCli ? [join(ROOT, 'bin', 'istio-sec.js'), 'lsp', '--stdio'] : [join(ROOT, 'dist', 'server.js'), '--stdio']);
-    const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspTestClient(proc);
     if (opts.settings) client.settings = opts.settings;
     const folder = opts.workspaceFolder;

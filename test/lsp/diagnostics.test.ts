@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { StatusParams } from '../../server/src/protocol';
+import type { StatusParams } from '../../protocol/src/index';
 import { fileUri, LspTestClient } from '../helpers/lspClient';
 
 const LEGACY = `apiVersion: authentication.istio.io/v1alpha1

@@ -10,7 +10,7 @@ import { makeKey, requestAuthentication, sendJson, type TestKey } from '../helpe
 import { SAMPLE_ISSUER, sample, sampleRequestAuthentication, sampleRequireJwt, signToken } from '../helpers/jwtSign';
 import { LspTestClient } from '../helpers/lspClient';
 import { startHttpServer, type LoopbackServer } from '../helpers/loopbackServers';
-import type { DecodeJwtResult, SimulateResult, SimulationTargetsResult, VerifyJwtResult } from '../../server/src/protocol';
+import type { DecodeJwtResult, SimulateResult, SimulationTargetsResult, VerifyJwtResult } from '../../protocol/src/index';
 
 const DEMO_PRINCIPAL = `${SAMPLE_ISSUER}/${SAMPLE_ISSUER}`;
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);

@@ -1,9 +1,5 @@
 import { parseArgs } from 'node:util';
-import { compareFindings } from '../../../engine/src/diagnostics';
-import { JwksCache } from '../../../engine/src/jwks/cache';
-import { checkTokensInText, jwtRulesOf } from '../../../engine/src/jwt/index';
-import { ReachabilityTracker } from '../../../engine/src/jwks/tracker';
-import { Workspace } from '../../../engine/src/workspace/workspace';
+import { AnalysisHost, DEFAULT_HOST_SETTINGS } from '../../../engine/src/host/index';
 import { collectYamlFiles, readSource, type SourceFile } from '../files';
 import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
 import { EXIT, UsageError, type Command } from '../io';
@@ -13,15 +9,6 @@ export const CHECK_USAGE = `Usage: istio-sec check [--format text|json|sarif] [-
 Validates Istio manifests; directories are searched for .yaml and .yml files.
 Exit status: 0 no error, 1 errors reported, 2 usage or internal failure.`;
 
-/** Loads files into one Workspace, as the language server does with a workspace folder. */
-function loadWorkspace(files: readonly string[], sources: readonly SourceFile[]): Workspace {
-  // Sequential on purpose: worker threads start cold and measured slower than one thread up to
-  // thousands of documents (see README, Performance); the server uses them for very large files.
-  const ws = new Workspace();
-  files.forEach((file, i) => ws.update(file, sources[i].text));
-  return ws;
-}
-
 export interface CheckOptions {
   /** Make no network request (no JWKS or OIDC discovery fetch). */
   offline: boolean;
@@ -30,24 +17,14 @@ export interface CheckOptions {
 
 /** Checks files with the same engine as the language server: per document, cross-file, and JWKS endpoints unless offline. */
 export async function checkFiles(files: readonly string[], opts: CheckOptions = { offline: true }): Promise<FileFindings[]> {
-  const sources = files.map(readSource);
-  const ws = loadWorkspace(files, sources);
-  const tracker = new ReachabilityTracker();
-  const network = { offline: opts.offline, env: opts.env, cache: new JwksCache() };
+  const sources: SourceFile[] = files.map(readSource);
+  // One host over every file, as the language server has over a workspace folder.
+  const host = new AnalysisHost({ settings: { ...DEFAULT_HOST_SETTINGS, network: { offline: opts.offline, env: opts.env } } });
+  files.forEach((file, i) => host.setFile(file, sources[i].text));
   const results: FileFindings[] = [];
-  // JWTs in the files are checked against every RequestAuthentication given, as in the editor.
-  const jwtRules = jwtRulesOf(ws.resources.ofKind('RequestAuthentication').map((r) => ({ ...r.resource, namespace: r.namespace })));
-  const now = Date.now();
   for (const [i, file] of files.entries()) {
-    const model = ws.model(file);
-    let findings = ws.findings(file);
-    const tokens = model?.isIstioFile ? checkTokensInText(model.documents.map((d) => d.segment.text).join(''), jwtRules, now) : [];
-    if (tokens.length) findings = [...findings, ...tokens].sort(compareFindings);
-    if (model && !opts.offline) {
-      await tracker.check(model, network);
-      const reach = tracker.findings(model);
-      if (reach.length) findings = [...findings, ...reach].sort(compareFindings);
-    }
+    if (!opts.offline) await host.checkJwks(file);
+    let findings = host.diagnostics(file);
     const bad = sources[i].invalidUtf8At;
     if (bad !== undefined) {
       findings = [

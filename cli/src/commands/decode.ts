@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { decodeToken } from '../../../engine/src/jwt/index';
+import { decodeToken } from '../../../engine/src/host/index';
 import { EXIT, UsageError, type Command } from '../io';
 
 export const DECODE_USAGE = `Usage: istio-sec decode <token | ->

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { migrateText, type MigrationNote } from '../../../engine/src/legacy/migrate';
+import { migrateText, type MigrationNote } from '../../../engine/src/host/index';
 import { readText } from '../files';
 import { EXIT, UsageError, type Command } from '../io';
 

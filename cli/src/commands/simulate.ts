@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { IstioResource } from '../../../engine/src/model/resource';
-import { resourcesOfText, simulate as runSimulation, type SimRequest, type SimulationResult } from '../../../engine/src/simulate/index';
+import { AnalysisHost, DEFAULT_HOST_SETTINGS, type SimRequest, type SimulationResult } from '../../../engine/src/host/index';
 import { collectYamlFiles, readText } from '../files';
 import { EXIT, UsageError, type Command } from '../io';
 
@@ -47,11 +46,6 @@ function parsePort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--port: ${JSON.stringify(value)} is not a port number (0-65535)`);
   return Number(value);
-}
-
-/** Istio resources of the manifest files, as the engine identifies them. */
-export function loadResources(files: readonly string[]): IstioResource[] {
-  return files.flatMap((file) => resourcesOfText(readText(file)));
 }
 
 function formatText(r: SimulationResult): string {
@@ -105,7 +99,9 @@ export const simulate: Command = async (args, io) => {
     token,
   };
   const target = { namespace: values.namespace ?? 'default', labels: parseLabels(values.labels) };
-  const result = await runSimulation(loadResources(files), target, request, { offline: values.offline, rootNamespace: values['root-namespace'] });
+  const host = new AnalysisHost({ settings: { ...DEFAULT_HOST_SETTINGS, rootNamespace: values['root-namespace'] ?? DEFAULT_HOST_SETTINGS.rootNamespace, network: { offline: values.offline === true } } });
+  for (const file of files) host.setFile(file, readText(file));
+  const result = await host.simulateRequest(target, request);
   const { status, allowed, reason, matchedPolicy, trace } = result;
   io.stdout(values.format === 'text' ? formatText(result) : `${JSON.stringify({ status, allowed, reason, matchedPolicy, trace }, null, 2)}\n`);
   return EXIT.ok;

@@ -16,7 +16,7 @@ import { applyDocs, diffSides, type ApplyMode, type ClusterRun, type RunOutcome 
 import { confirmation, decideApply, isProtectedContext, overrideDetail, targetChanged, validateTypedContext, type ClusterAction, type ErrorMark, type Target } from '../kube/safety';
 import { KubeState, targetOf } from '../kube/state';
 import { checkJwksThroughCluster, type ClusterJwksEngine } from '../kube/clusterJwks';
-import { CheckJwksFromClusterCommand, type ClusterJwksArgs } from '../../../server/src/protocol';
+import { Commands, type ClusterJwksArgs } from '../../../protocol/src/index';
 
 const SECTION = 'istioSecurity';
 const DIFF_SCHEME = 'istio-cluster';
@@ -30,7 +30,7 @@ export const COMMANDS = {
   dryRun: 'istioSecurity.serverDryRun',
   selectContext: 'istioSecurity.selectKubeContext',
   selectNamespace: 'istioSecurity.selectKubeNamespace',
-  checkJwksFromCluster: CheckJwksFromClusterCommand,
+  checkJwksFromCluster: Commands.checkJwksFromCluster,
   /** Test hook: scripts prompt answers and reads the status bar (never registered in production). */
   test: 'istioSecurity.test.kube',
 } as const;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ConvertRemovedApisRequest, type ConvertRemovedApisResult } from '../../../server/src/protocol';
+import { ConvertRemovedApisRequest, type ConvertRemovedApisResult } from '../../../protocol/src/index';
 
 /**
  * "Istio: Convert removed APIs": the server converts the document (authentication.istio.io,
@@ -17,7 +17,7 @@ export function registerConvertCommand(context: vscode.ExtensionContext, client:
         return undefined;
       }
       const doc = await vscode.workspace.openTextDocument(target);
-      const result = await c.sendRequest<ConvertRemovedApisResult>(ConvertRemovedApisRequest, { uri: doc.uri.toString() });
+      const result = await c.sendRequest(ConvertRemovedApisRequest, { uri: doc.uri.toString() });
       if (!result.edit) {
         void vscode.window.showInformationMessage('Istio: nothing to convert in this file (no authentication.istio.io or rbac.istio.io document).');
         return result;

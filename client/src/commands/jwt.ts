@@ -22,7 +22,7 @@ import {
   type SimulateResult,
   type SimulationTargetsResult,
   type VerifyJwtResult,
-} from '../../../server/src/protocol';
+} from '../../../protocol/src/index';
 import { DiffContent, vscodePrompter, type Prompter } from './apply';
 
 export const JWT_COMMANDS = {
@@ -128,7 +128,7 @@ export class JwtCommands implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     if (editor && !editor.selection.isEmpty) return { token: editor.document.getText(editor.selection).trim(), source: 'selection' };
     if (editor && editor.document.uri.scheme !== JWT_SCHEME) {
-      const at = await this.server().sendRequest<JwtAtResult>(JwtAtRequest, { uri: editor.document.uri.toString(), position: editor.selection.active });
+      const at = await this.server().sendRequest(JwtAtRequest, { uri: editor.document.uri.toString(), position: editor.selection.active });
       if (at.token) return { token: at.token, source: 'cursor' };
     }
     const clip = (await readClipboard()).trim();
@@ -154,14 +154,14 @@ export class JwtCommands implements vscode.Disposable {
   async decode(args?: JwtCommandArgs): Promise<JwtCommandResult | undefined> {
     const t = await this.token(args, false);
     if (!t) return undefined;
-    const r = await this.server().sendRequest<DecodeJwtResult>(DecodeJwtRequest, { token: t.token });
+    const r = await this.server().sendRequest(DecodeJwtRequest, { token: t.token });
     return this.show('decoded-jwt', r, { source: t.source });
   }
 
   async verify(args?: JwtCommandArgs): Promise<JwtCommandResult | undefined> {
     const t = await this.token(args, false);
     if (!t) return undefined;
-    let r = await this.server().sendRequest<VerifyJwtResult>(VerifyJwtRequest, { token: t.token });
+    let r: VerifyJwtResult = await this.server().sendRequest(VerifyJwtRequest, { token: t.token });
     if (r.kind === 'needsRule') {
       if (r.candidates.length === 0) {
         void vscode.window.showWarningMessage('Istio: no RequestAuthentication jwtRule in the workspace to verify the token against.');
@@ -171,7 +171,7 @@ export class JwtCommands implements vscode.Disposable {
       const picked = await this.prompter.pick(`Verify against which jwtRule? (${r.reason})`, labels);
       const rule = r.candidates.find((c) => c.label === picked);
       if (!rule) return undefined;
-      r = await this.server().sendRequest<VerifyJwtResult>(VerifyJwtRequest, { token: t.token, rule });
+      r = await this.server().sendRequest(VerifyJwtRequest, { token: t.token, rule });
       if (r.kind === 'needsRule') throw new Error(r.reason);
     }
     return this.show('jwt-verification', r, { source: t.source });
@@ -179,7 +179,7 @@ export class JwtCommands implements vscode.Disposable {
 
   /** The workload: one named by the workspace's selectors, or typed (namespace, then labels). */
   private async target(): Promise<SimulateParams['target'] | undefined> {
-    const { targets } = await this.server().sendRequest<SimulationTargetsResult>(SimulationTargetsRequest, {});
+    const { targets } = await this.server().sendRequest(SimulationTargetsRequest);
     const picked = await this.prompter.pick('Workload receiving the request (from the selectors in the workspace)', [...targets.map((x) => x.label), OTHER_WORKLOAD]);
     if (picked === undefined) return undefined;
     const known = targets.find((x) => x.label === picked);
@@ -203,7 +203,7 @@ export class JwtCommands implements vscode.Disposable {
     const t = await this.token(args, true);
     if (!t) return undefined;
     const params: SimulateParams = { method: method.toUpperCase(), path, host: host || undefined, target, token: t.token || undefined };
-    const r = await this.server().sendRequest<SimulateResult>(SimulateRequest, params);
+    const r = await this.server().sendRequest(SimulateRequest, params);
     return this.show('simulation', r, { source: t.source, status: r.status });
   }
 }

@@ -8,7 +8,7 @@
  * (`ClusterJwksEngine`, requests istio/kubectlProxyArgs and istio/analyzeKeySet).
  * No `vscode` import.
  */
-import type { KeySetReport } from '../../../server/src/protocol';
+import type { KeySetReport } from '../../../protocol/src/index';
 import { explainFailure } from './errors';
 import { runKubectl, type KubectlSettings, type RunResult } from './kubectl';
 

@@ -2,6 +2,7 @@ import type { Finding } from '../diagnostics';
 import { shiftFinding } from '../diagnostics';
 import type { FileModel } from '../model/fileModel';
 import { parseDoc } from '../model/parse';
+import { detached } from '../text/detached';
 import { checkJwksReachability, type JwksReport, type ReachabilityOptions } from './check';
 
 /**
@@ -29,7 +30,7 @@ export class ReachabilityTracker {
       if (shouldStop()) break;
       if (!opts.force && this.reports.has(t.text)) continue;
       const report = await checkJwksReachability(parseDoc(t.text), opts);
-      this.remember(t.text, report);
+      this.remember(detached(t.text), report);
       changed = true;
     }
     return changed;

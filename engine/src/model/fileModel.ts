@@ -1,6 +1,7 @@
 import { analyzeDocument, type DocAnalysis } from '../analyze';
 import { compareFindings, shiftFinding, type Finding } from '../diagnostics';
 import { DEFAULT_SETTINGS, type EngineSettings } from '../rules/rule';
+import { detached } from '../text/detached';
 import { AnalysisCache } from './analysisCache';
 import { isBlankSegment, splitDocuments, type Segment } from './split';
 
@@ -79,6 +80,16 @@ export class FileModel {
     return (this.last = { documents: this.entries.length, analyzed: counter.analyzed, incremental: false });
   }
 
+  /** The file's current text (what the entries describe; undefined before the first update or when over the size limit). */
+  get currentText(): string | undefined {
+    return this.text;
+  }
+
+  /** The one finding of a file over the size limit (nothing else is reported for it). */
+  get oversizeFinding(): Finding | undefined {
+    return this.oversize;
+  }
+
   /** What the last update or edit did. */
   get lastUpdate(): UpdateStats {
     return this.last;
@@ -88,7 +99,7 @@ export class FileModel {
     let analysis = this.cache.get(segment.text);
     if (!analysis) {
       analysis = isBlankSegment(segment.text) ? EMPTY : analyzeDocument(segment.text, this.settings);
-      this.cache.set(segment.text, analysis);
+      this.cache.set(detached(segment.text), analysis);
       if (analysis !== EMPTY) counter.analyzed++;
     }
     return { segment, analysis };
@@ -119,7 +130,8 @@ export class FileModel {
     const startLine = this.entries[first].segment.startLine;
     const counter = { analyzed: 0 };
     const replaced = splitDocuments(regionText).map((seg) => {
-      const segment: Segment = { index: 0, startOffset: regionStart + seg.startOffset, startLine: startLine + seg.startLine, text: seg.text };
+      // Detached: a slice would keep this version of the whole file alive as long as the document is unchanged.
+      const segment: Segment = { index: 0, startOffset: regionStart + seg.startOffset, startLine: startLine + seg.startLine, text: detached(seg.text) };
       return this.entryFor(segment, counter);
     });
     const superseded = this.entries.splice(first, last - first + 1, ...replaced);

@@ -1,12 +1,18 @@
-import { compareFindings, shiftFinding, type Finding, type Fix, type Severity } from '../diagnostics';
+import { shiftRange, type Finding, type Fix, type Severity } from '../diagnostics';
 import type { ParsedDoc } from '../model/parse';
 import type { EngineSettings } from '../rules/rule';
-import type { IndexedResource, WorkspaceIndex } from './index';
-import { currentEntry, PlaceResolver, type ResourcePlace } from './places';
+import type { Facet, IndexedResource, WorkspaceIndex } from './index';
+import { IncrementalQuery, type IndexView } from './incremental';
+import { PlaceResolver, type ResourcePlace } from './places';
 
 export type { ResourcePlace } from './places';
 
-export interface CrossReport extends ResourcePlace {
+const EMPTY_SET: ReadonlySet<IndexedResource> = new Set();
+
+/** One finding of a cross rule on its subject. */
+export interface CrossReport {
+  path: ResourcePlace['path'];
+  target?: ResourcePlace['target'];
   message: string;
   severity?: Severity;
   istioCode?: string;
@@ -16,108 +22,166 @@ export interface CrossReport extends ResourcePlace {
 }
 
 export interface CrossContext {
-  index: WorkspaceIndex;
+  /** The index, read through a view that records what the rule depends on. */
+  index: IndexView;
   settings: EngineSettings;
+  /** Reports a finding on the subject. */
   report(r: CrossReport): void;
 }
 
-/** A cross-resource rule: data first, then a check over the whole index. */
+/**
+ * A cross-resource rule: data first, then a check of ONE subject resource that reads the rest of
+ * the workspace only through `ctx.index`. The checker re-runs it for a subject only when something
+ * it read changed, so a keystroke costs the rules its edit affects, not the workspace.
+ */
 export interface CrossRule {
   code: string;
   severity: Severity;
   summary: string;
   source?: string;
-  check(ctx: CrossContext): void;
+  /** Kinds the rule reports on. */
+  subjects: readonly string[];
+  /** Facets the rule reads with ctx.index.withFacet. */
+  facets?: readonly Facet[];
+  check(subject: IndexedResource, ctx: CrossContext): void;
 }
 
-interface RawCrossFinding {
+interface Reported {
   code: string;
   severity: Severity;
   report: CrossReport;
 }
 
+/** Counters of the last refresh: how many (rule, subject) checks ran. */
+export interface CrossStats {
+  checks: number;
+  full: boolean;
+}
+
 /**
- * Runs cross-resource rules over the index and returns findings per file (file-absolute
- * positions). Results are cached by index version: an edit that does not change any
- * resource (only positions or comments) costs a re-resolution of ranges, not a re-run.
+ * Runs cross-resource rules incrementally over the index (one IncrementalQuery per rule) and
+ * gives each resource's findings, document-relative ranges resolved on demand and cached per
+ * document entry.
  */
 export class CrossChecker {
-  private cachedVersion = -1;
-  private raw: RawCrossFinding[] = [];
-  private resolvedRevision = -1;
-  private resolved = new Map<string, Finding[]>();
+  private readonly queries: Array<{ rule: CrossRule; query: IncrementalQuery<Reported[]> }>;
   private readonly places = new PlaceResolver();
+  /** Bumped for a resource whenever its findings (or their positions inside it) may have changed. */
+  private readonly revisions = new WeakMap<IndexedResource, number>();
+  /** Resources with at least one finding, by file: publication visits only these. */
+  private readonly reported = new Map<string, Set<IndexedResource>>();
+  private tick = 0;
+  stats: CrossStats = { checks: 0, full: false };
 
   constructor(
-    private readonly rules: readonly CrossRule[],
-    private settings: EngineSettings,
-  ) {}
-
-  reconfigure(settings: EngineSettings): void {
-    this.settings = settings;
-    this.cachedVersion = -1;
-    this.resolvedRevision = -1;
+    index: WorkspaceIndex,
+    rules: readonly CrossRule[],
+    private readonly settings: EngineSettings,
+  ) {
+    this.queries = rules.map((rule) => ({
+      rule,
+      query: new IncrementalQuery<Reported[]>(index, {
+        subjects: rule.subjects,
+        facets: rule.facets,
+        compute: (subject, view) => this.check(rule, subject, view),
+      }),
+    }));
   }
 
-  /** True when resources changed since the rules last ran. */
-  isStale(index: WorkspaceIndex): boolean {
-    return index.version !== this.cachedVersion;
+  dispose(): void {
+    for (const q of this.queries) q.query.dispose();
   }
 
-  /**
-   * Findings per file. With `allowStale`, the rules are not re-run after a change: the last
-   * results are re-placed (findings on edited documents drop out) — the fast answer for a
-   * keystroke, completed by a later call without it.
-   */
-  findingsByFile(index: WorkspaceIndex, allowStale = false): Map<string, Finding[]> {
-    if (index.revision === this.resolvedRevision && (allowStale || index.version === this.cachedVersion)) return this.resolved;
-    if (index.version !== this.cachedVersion && !allowStale) {
-      this.raw = [];
-      for (const rule of this.rules) {
-        const ctx: CrossContext = {
-          index,
-          settings: this.settings,
-          report: (report) => this.raw.push({ code: rule.code, severity: report.severity ?? rule.severity, report }),
-        };
-        try {
-          rule.check(ctx);
-        } catch {
-          // A failing cross rule must not take the others down; per-document checks still run.
-        }
-      }
-      this.cachedVersion = index.version;
+  private check(rule: CrossRule, subject: IndexedResource, view: IndexView): Reported[] {
+    const out: Reported[] = [];
+    try {
+      rule.check(subject, {
+        index: view,
+        settings: this.settings,
+        report: (report) => out.push({ code: rule.code, severity: report.severity ?? rule.severity, report }),
+      });
+    } catch {
+      // A failing cross rule must not take the others down; per-document checks still run.
     }
-    const out = new Map<string, Finding[]>();
-    for (const raw of this.raw) {
-      const at = currentEntry(index, raw.report.at);
-      if (!at) continue;
-      const f = this.resolve(raw, at, index);
-      const list = out.get(at.file) ?? [];
-      list.push(f);
-      out.set(at.file, list);
-    }
-    for (const list of out.values()) list.sort(compareFindings);
-    this.resolved = out;
-    this.resolvedRevision = index.revision;
     return out;
   }
 
-  private resolve(raw: RawCrossFinding, at: IndexedResource, index: WorkspaceIndex): Finding {
+  /** True when an index change is not reflected yet. */
+  get pending(): boolean {
+    return this.queries.some((q) => q.query.pending);
+  }
+
+  /** Brings every rule up to date; returns the files whose cross findings may have changed. */
+  refresh(): Set<string> {
+    const files = new Set<string>();
+    let checks = 0;
+    let full = false;
+    this.tick++;
+    for (const { query } of this.queries) {
+      if (!query.pending) continue;
+      const { changed, moved } = query.refresh();
+      checks += query.stats.computed;
+      full ||= query.stats.full;
+      for (const r of [...changed, ...moved]) {
+        this.revisions.set(r, this.tick);
+        files.add(r.file);
+      }
+      for (const r of changed) this.noteReported(r);
+    }
+    this.stats = { checks, full };
+    return files;
+  }
+
+  private noteReported(r: IndexedResource): void {
+    const has = r.live && this.queries.some(({ query }) => (query.get(r)?.length ?? 0) > 0);
+    let set = this.reported.get(r.file);
+    if (has) {
+      if (!set) {
+        set = new Set();
+        this.reported.set(r.file, set);
+      }
+      set.add(r);
+    } else if (set) {
+      set.delete(r);
+      if (set.size === 0) this.reported.delete(r.file);
+    }
+  }
+
+  /** The resources of a file that have cross findings (as of the last refresh). */
+  reportedIn(file: string): ReadonlySet<IndexedResource> {
+    return this.reported.get(file) ?? EMPTY_SET;
+  }
+
+  /** A number that changes whenever the resource's cross findings may have changed. */
+  revision(r: IndexedResource): number {
+    return this.revisions.get(r) ?? 0;
+  }
+
+  /**
+   * The cross findings of one resource, with ranges relative to its document and related
+   * locations file-absolute (as of now). Call refresh() first.
+   */
+  findingsOf(r: IndexedResource): Finding[] {
+    const out: Finding[] = [];
+    for (const { query } of this.queries) {
+      for (const raw of query.get(r) ?? []) out.push(this.resolve(raw, r));
+    }
+    return out;
+  }
+
+  private resolve(raw: Reported, at: IndexedResource): Finding {
     const r = raw.report;
-    const finding: Finding = {
+    const entry = at.entryRef;
+    return {
       code: raw.code,
       severity: raw.severity,
       message: r.message,
-      range: this.places.localRange(at.text, r.path, r.target),
+      range: this.places.localRange(entry, r.path, r.target),
       istioCode: r.istioCode,
-      fixes: r.fixes && this.places.localFixes(`${raw.code}\u0000${JSON.stringify(r.path)}`, at.text, r.fixes),
-      related: r.related?.flatMap((rel) => {
-        const other = currentEntry(index, rel.at);
-        if (!other) return [];
-        return [{ file: other.file, range: this.places.range({ ...rel, at: other }), message: rel.message }];
-      }),
+      fixes: r.fixes && this.places.fixes(entry, r.fixes),
+      related: r.related?.flatMap((rel) =>
+        rel.at.live ? [{ file: rel.at.file, range: shiftRange(this.places.localRange(rel.at.entryRef, rel.path, rel.target), rel.at.startLine), message: rel.message }] : [],
+      ),
     };
-    // Related locations carry their own file and are already absolute: shiftFinding leaves them.
-    return shiftFinding(finding, at.startLine);
   }
 }

@@ -5,18 +5,25 @@ import type { IstioResource } from '../model/resource';
 import type { EngineSettings } from '../rules/rule';
 
 /**
- * One Istio resource of the workspace, with where it lives. Positions are read from the
- * file model's document entry, which the model shifts in place on edits above it: an edit
- * elsewhere in the file does not rebuild these objects.
+ * One Istio resource of the workspace, with where it lives. Positions are read from the file
+ * model's document entry, which the model shifts in place on edits above it: an edit elsewhere in
+ * the file does not rebuild these objects. An edit that leaves the resource's data unchanged (a
+ * comment, white space) rebinds the same object to the new entry, so nothing derived from it is
+ * recomputed.
  */
 export class IndexedResource {
   /** metadata.namespace, else the default namespace. */
   readonly namespace: string;
+  /** False once the index dropped it (its document changed or left the workspace). */
+  live = true;
+  private signatureMemo: string | undefined;
+  /** Facet keys, by facet id (see Facet): memoized because they are read on removal too. */
+  readonly facetKeys = new Map<string, readonly string[]>();
 
   constructor(
     /** The file's URI (server) or path (CLI): whatever key the caller uses. */
     readonly file: string,
-    private readonly entry: DocumentEntry,
+    private entry: DocumentEntry,
     defaultNamespace: string,
   ) {
     this.namespace = entry.analysis.resource?.namespace ?? defaultNamespace;
@@ -41,9 +48,20 @@ export class IndexedResource {
     return this.entry.segment.startLine;
   }
 
-  /** The file model's entry this resource reads from (identity: unchanged documents keep theirs). */
+  /** The file model's entry this resource reads from. */
   get entryRef(): DocumentEntry {
     return this.entry;
+  }
+
+  /** The resource's data as one string: equal signatures mean every rule reads the same thing. */
+  get signature(): string {
+    this.signatureMemo ??= JSON.stringify(this.entry.analysis.resource?.object ?? null);
+    return this.signatureMemo;
+  }
+
+  /** Points this resource at a new entry holding the same data (positions and text may differ). */
+  rebind(entry: DocumentEntry): void {
+    this.entry = entry;
   }
 
   /** File-absolute range of metadata.name. */
@@ -55,43 +73,105 @@ export class IndexedResource {
 }
 
 /**
- * Every Istio resource of the workspace, by file. Fed from FileModels (open documents and
- * files read from disk); the cross-resource checks and navigation read it. `version` changes
- * only when some file's resources change, so consumers can cache derived results.
+ * A derived lookup over the index: resources of some kinds filed under keys a function computes
+ * (gateway servers by selector+port+host, DestinationRules by host...). Cross rules read through
+ * facets instead of scanning a kind, so a change re-runs only the rules that read its keys.
+ */
+export interface Facet {
+  readonly id: string;
+  readonly kinds: readonly string[];
+  keys(r: IndexedResource): readonly string[];
+}
+
+/** What one update of the index changed: dependency keys whose answers differ, and resources in and out. */
+export interface IndexChange {
+  keys: ReadonlySet<string>;
+  added: readonly IndexedResource[];
+  removed: readonly IndexedResource[];
+  /** Resources kept (same data) but bound to a new document: their findings need new ranges. */
+  moved: readonly IndexedResource[];
+}
+
+/** Dependency keys: what a reader of the index asked for. */
+export const depKey = {
+  kind: (kind: string) => `K\u0000${kind}`,
+  kindNs: (kind: string, ns: string) => `N\u0000${kind}\u0000${ns}`,
+  name: (kind: string, ns: string, name: string) => `R\u0000${kind}\u0000${ns}\u0000${name}`,
+  exists: (kind: string) => `E\u0000${kind}`,
+  facet: (facet: string, key: string) => `F\u0000${facet}\u0000${key}`,
+};
+
+/** A set of resources with a deterministic order (file, then document index), materialized on demand. */
+class Bucket {
+  readonly set = new Set<IndexedResource>();
+  private sorted: IndexedResource[] | undefined;
+  add(r: IndexedResource): void {
+    this.set.add(r);
+    this.sorted = undefined;
+  }
+  delete(r: IndexedResource): void {
+    this.set.delete(r);
+    this.sorted = undefined;
+  }
+  touch(): void {
+    this.sorted = undefined;
+  }
+  list(): readonly IndexedResource[] {
+    this.sorted ??= [...this.set].sort(compareResources);
+    return this.sorted;
+  }
+}
+
+/** Files in name order, documents in file order: what a fresh analysis would see. */
+function compareResources(a: IndexedResource, b: IndexedResource): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.docIndex - b.docIndex;
+}
+
+const EMPTY: readonly IndexedResource[] = [];
+
+/**
+ * Every Istio resource of the workspace, by file, with lookups (by kind, kind+namespace, name,
+ * facets) maintained incrementally: an update costs the resources it adds and removes, never the
+ * whole workspace. Subscribers get each change with the dependency keys it touched.
  */
 export class WorkspaceIndex {
   private readonly files = new Map<string, IndexedResource[]>();
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly facets = new Map<string, Facet>();
+  private readonly kindCounts = new Map<string, number>();
+  private readonly kindRevisions = new Map<string, number>();
+  private readonly listeners = new Set<(c: IndexChange) => void>();
   private all: IndexedResource[] | undefined;
-  /** Lookups derived from `all`, rebuilt lazily after a change. */
-  private byKind: Map<string, IndexedResource[]> | undefined;
-  private byName: Map<string, IndexedResource> | undefined;
-  private byKindNs: Map<string, IndexedResource[]> | undefined;
+  private count = 0;
   private _version = 0;
-  private _revision = 0;
-  /** Every resource currently in the index (objects persist while their document is unchanged). */
-  private readonly live = new Set<IndexedResource>();
 
-  constructor(private settings: Pick<EngineSettings, 'defaultNamespace'>) {}
+  constructor(private readonly settings: Pick<EngineSettings, 'defaultNamespace'>) {}
 
-  /** Changes when any resource changes (content or namespace). */
+  /** Changes whenever some resource's data changes (not when only positions move). */
   get version(): number {
     return this._version;
   }
 
-  /** Changes on every update, positions included. */
-  get revision(): number {
-    return this._revision;
+  get size(): number {
+    return this.count;
   }
 
-  /**
-   * Applies an incremental edit of a file already in the index: only the resources of the
-   * replaced documents change, so the cost does not grow with the file. Falls back to setFile.
-   */
-  spliceFile(file: string, model: FileModel, splice: EntrySplice): boolean {
+  subscribe(listener: (c: IndexChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Registers a facet (idempotent); resources already indexed are filed under it. */
+  addFacet(facet: Facet): void {
+    if (this.facets.has(facet.id)) return;
+    this.facets.set(facet.id, facet);
+    for (const kind of facet.kinds) for (const r of this.ofKind(kind)) this.fileFacet(facet, r, true);
+  }
+
+  /** Applies an incremental edit of a file already in the index: only the replaced documents' resources change. */
+  spliceFile(file: string, model: FileModel, splice: EntrySplice): void {
     const prev = this.files.get(file);
     if (!prev) return this.setFile(file, model);
-    this._revision++;
-    const added = splice.added.filter((e) => e.analysis.resource?.kind).map((e) => new IndexedResource(file, e, this.settings.defaultNamespace));
     // prev is in document order; documents before the edit keep their indexes (< splice.at).
     let lo = 0;
     let hi = prev.length;
@@ -103,58 +183,169 @@ export class WorkspaceIndex {
     const removedEntries = new Set(splice.removed);
     let end = lo;
     while (end < prev.length && removedEntries.has(prev[end].entryRef)) end++;
-    if (end === lo && added.length === 0) return false;
-    for (let i = lo; i < end; i++) this.live.delete(prev[i]);
-    for (const r of added) this.live.add(r);
-    const next = prev.slice(0, lo).concat(added, prev.slice(end));
-    if (next.length === 0) this.files.delete(file);
-    else this.files.set(file, next);
-    this.all = undefined;
-    this._version++;
-    return true;
+    const replaced = this.replace(file, prev.slice(lo, end), splice.added);
+    const next = prev.slice(0, lo).concat(replaced, prev.slice(end));
+    this.store(file, next);
   }
 
-  /** Replaces a file's resources; returns true when they changed. */
-  setFile(file: string, model: FileModel): boolean {
-    this._revision++;
+  /** Replaces a file's resources with those of its model's documents. */
+  setFile(file: string, model: FileModel): void {
+    const prev = this.files.get(file) ?? [];
+    this.store(file, this.replace(file, prev, model.documents));
+  }
+
+  removeFile(file: string): void {
     const prev = this.files.get(file);
-    const known = new Map<DocumentEntry, IndexedResource>();
-    for (const r of prev ?? []) known.set(r.entryRef, r);
-    let reused = 0;
-    const next: IndexedResource[] = [];
-    for (const entry of model.documents) {
+    if (!prev) return;
+    this.replace(file, prev, []);
+    this.store(file, []);
+  }
+
+  private store(file: string, list: IndexedResource[]): void {
+    if (list.length === 0) this.files.delete(file);
+    else this.files.set(file, list);
+  }
+
+  /**
+   * The resources of `entries` replacing `old`: an old resource whose document is unchanged, or
+   * whose data is equal, is kept (rebound); the rest are removed and added, and subscribers told.
+   */
+  private replace(file: string, old: readonly IndexedResource[], entries: readonly DocumentEntry[]): IndexedResource[] {
+    const byAnalysis = new Map<unknown, IndexedResource[]>();
+    for (const r of old) {
+      const list = byAnalysis.get(r.entryRef.analysis);
+      if (list) list.push(r);
+      else byAnalysis.set(r.entryRef.analysis, [r]);
+    }
+    const kept = new Set<IndexedResource>();
+    const moved: IndexedResource[] = [];
+    const pending: Array<{ entry: DocumentEntry; at: number }> = [];
+    const next: Array<IndexedResource | undefined> = [];
+    for (const entry of entries) {
       if (!entry.analysis.resource?.kind) continue;
-      const old = known.get(entry);
-      if (old) reused++;
-      next.push(old ?? new IndexedResource(file, entry, this.settings.defaultNamespace));
+      const same = byAnalysis.get(entry.analysis)?.find((r) => !kept.has(r));
+      if (same) {
+        kept.add(same);
+        if (same.entryRef !== entry) {
+          same.rebind(entry);
+          moved.push(same);
+        }
+        next.push(same);
+      } else {
+        pending.push({ entry, at: next.length });
+        next.push(undefined);
+      }
     }
-    if (prev && reused === prev.length && reused === next.length) {
-      // Same documents (positions may have moved, which entries track): same version.
-      return false;
+    // Changed documents: one with the same data as a removed resource keeps that resource.
+    const leftovers = old.filter((r) => !kept.has(r));
+    const bySignature = new Map<string, IndexedResource[]>();
+    if (pending.length && leftovers.length) {
+      for (const r of leftovers) {
+        const list = bySignature.get(r.signature);
+        if (list) list.push(r);
+        else bySignature.set(r.signature, [r]);
+      }
     }
-    if (next.length === 0 && !prev) return false;
-    for (const r of prev ?? []) this.live.delete(r);
-    for (const r of next) this.live.add(r);
-    if (next.length === 0) this.files.delete(file);
-    else this.files.set(file, next);
-    this.all = undefined;
-    this._version++;
-    return true;
+    const added: IndexedResource[] = [];
+    for (const { entry, at } of pending) {
+      const fresh = new IndexedResource(file, entry, this.settings.defaultNamespace);
+      const same = bySignature.size ? bySignature.get(fresh.signature)?.find((r) => !kept.has(r)) : undefined;
+      if (same) {
+        kept.add(same);
+        same.rebind(entry);
+        moved.push(same);
+        next[at] = same;
+      } else {
+        added.push(fresh);
+        next[at] = fresh;
+      }
+    }
+    const removed = old.filter((r) => !kept.has(r));
+    for (const r of moved) this.resort(r);
+    if (added.length || removed.length) this.apply(added, removed, moved);
+    else if (moved.length) this.emit({ keys: new Set(), added: EMPTY, removed: EMPTY, moved });
+    return next as IndexedResource[];
   }
 
-  removeFile(file: string): boolean {
-    const prev = this.files.get(file);
-    if (!prev || !this.files.delete(file)) return false;
-    for (const r of prev) this.live.delete(r);
-    this._revision++;
+  private apply(added: readonly IndexedResource[], removed: readonly IndexedResource[], moved: readonly IndexedResource[]): void {
+    const keys = new Set<string>();
+    const before = new Map<string, number>();
+    for (const r of removed) {
+      const kind = r.resource.kind;
+      if (!before.has(kind)) before.set(kind, this.kindCounts.get(kind) ?? 0);
+      this.file(r, false, keys);
+      r.live = false;
+    }
+    for (const r of added) {
+      const kind = r.resource.kind;
+      if (!before.has(kind)) before.set(kind, this.kindCounts.get(kind) ?? 0);
+      this.file(r, true, keys);
+    }
+    for (const [kind, n] of before) if (n === 0 !== ((this.kindCounts.get(kind) ?? 0) === 0)) keys.add(depKey.exists(kind));
     this.all = undefined;
     this._version++;
-    return true;
+    this.emit({ keys, added, removed, moved });
   }
 
-  /** Is this resource still in the index (its document unchanged since it was indexed)? */
+  private emit(change: IndexChange): void {
+    for (const l of this.listeners) l(change);
+  }
+
+  /** Adds or removes a resource under every lookup key, collecting the dependency keys touched. */
+  private file(r: IndexedResource, add: boolean, keys: Set<string>): void {
+    const { kind, name } = r.resource;
+    const ns = r.namespace;
+    for (const key of [depKey.kind(kind), depKey.kindNs(kind, ns), depKey.name(kind, ns, name ?? '')]) {
+      this.fileUnder(key, r, add);
+      keys.add(key);
+    }
+    this.kindCounts.set(kind, (this.kindCounts.get(kind) ?? 0) + (add ? 1 : -1));
+    this.kindRevisions.set(kind, (this.kindRevisions.get(kind) ?? 0) + 1);
+    this.count += add ? 1 : -1;
+    for (const facet of this.facets.values()) if (facet.kinds.includes(kind)) for (const k of this.fileFacet(facet, r, add)) keys.add(k);
+  }
+
+  private fileFacet(facet: Facet, r: IndexedResource, add: boolean): string[] {
+    let own = r.facetKeys.get(facet.id);
+    if (!own) {
+      own = [...new Set(facet.keys(r))];
+      r.facetKeys.set(facet.id, own);
+    }
+    const keys = own.map((k) => depKey.facet(facet.id, k));
+    for (const key of keys) this.fileUnder(key, r, add);
+    return keys;
+  }
+
+  /** A rebound resource may have changed place among its bucket's members: re-sort them on next read. */
+  private resort(r: IndexedResource): void {
+    const { kind, name } = r.resource;
+    const keys = [depKey.kind(kind), depKey.kindNs(kind, r.namespace), depKey.name(kind, r.namespace, name ?? '')];
+    for (const [id, own] of r.facetKeys) for (const k of own) keys.push(depKey.facet(id, k));
+    for (const key of keys) this.buckets.get(key)?.touch();
+  }
+
+  /** Adds a resource under a key, or removes it (an emptied key is dropped: names come and go as one types). */
+  private fileUnder(key: string, r: IndexedResource, add: boolean): void {
+    let b = this.buckets.get(key);
+    if (add) {
+      if (!b) {
+        b = new Bucket();
+        this.buckets.set(key, b);
+      }
+      b.add(r);
+    } else if (b) {
+      b.delete(r);
+      if (b.set.size === 0) this.buckets.delete(key);
+    }
+  }
+
+  private lookup(key: string): readonly IndexedResource[] {
+    return this.buckets.get(key)?.list() ?? EMPTY;
+  }
+
+  /** Is this resource still in the index? */
   isLive(r: IndexedResource): boolean {
-    return this.live.has(r);
+    return r.live;
   }
 
   hasFile(file: string): boolean {
@@ -165,63 +356,47 @@ export class WorkspaceIndex {
     return [...this.files.keys()];
   }
 
+  /** Every resource (materialized on demand: not for the keystroke path). */
   resources(): readonly IndexedResource[] {
-    if (!this.all) {
-      this.all = [...this.files.values()].flat();
-      this.byKind = undefined;
-      this.byName = undefined;
-      this.byKindNs = undefined;
-    }
+    this.all ??= [...this.files.keys()].sort().flatMap((f) => this.files.get(f) ?? []);
     return this.all;
   }
 
   ofFile(file: string): readonly IndexedResource[] {
-    return this.files.get(file) ?? [];
+    return this.files.get(file) ?? EMPTY;
   }
 
   ofKind(kind: string): readonly IndexedResource[] {
-    const all = this.resources();
-    if (!this.byKind) {
-      this.byKind = new Map();
-      for (const r of all) {
-        const list = this.byKind.get(r.resource.kind);
-        if (list) list.push(r);
-        else this.byKind.set(r.resource.kind, [r]);
-      }
-    }
-    return this.byKind.get(kind) ?? [];
+    return this.lookup(depKey.kind(kind));
+  }
+
+  /** Resources of a kind in one namespace. */
+  inNamespace(kind: string, namespace: string): readonly IndexedResource[] {
+    return this.lookup(depKey.kindNs(kind, namespace));
   }
 
   /** Resources of a kind that reach `namespace`: those in it, and those in the root namespace. */
   inScope(kind: string, namespace: string, rootNamespace: string): IndexedResource[] {
-    const all = this.resources();
-    if (!this.byKindNs) {
-      this.byKindNs = new Map();
-      for (const r of all) {
-        const key = `${r.resource.kind}/${r.namespace}`;
-        const list = this.byKindNs.get(key);
-        if (list) list.push(r);
-        else this.byKindNs.set(key, [r]);
-      }
-    }
-    const own = this.byKindNs.get(`${kind}/${namespace}`) ?? [];
-    return namespace === rootNamespace ? own : [...own, ...(this.byKindNs.get(`${kind}/${rootNamespace}`) ?? [])];
+    const own = this.inNamespace(kind, namespace);
+    return namespace === rootNamespace ? [...own] : [...own, ...this.inNamespace(kind, rootNamespace)];
   }
 
-  /** The resource of a kind with a namespace and name (the first one when duplicated). */
+  /** The resource of a kind with a namespace and name (the first in file order when duplicated). */
   named(kind: string, namespace: string, name: string): IndexedResource | undefined {
-    const all = this.resources();
-    if (!this.byName) {
-      this.byName = new Map();
-      for (const r of all) {
-        const key = `${r.resource.kind}/${r.namespace}/${r.resource.name ?? ''}`;
-        if (!this.byName.has(key)) this.byName.set(key, r);
-      }
-    }
-    return this.byName.get(`${kind}/${namespace}/${name}`);
+    return this.lookup(depKey.name(kind, namespace, name))[0];
   }
 
-  get size(): number {
-    return this.resources().length;
+  /** Changes whenever a resource of the kind is added, removed or changed. */
+  revisionOf(kind: string): number {
+    return this.kindRevisions.get(kind) ?? 0;
+  }
+
+  hasKind(kind: string): boolean {
+    return (this.kindCounts.get(kind) ?? 0) > 0;
+  }
+
+  /** Resources filed under a facet key (the facet must be registered). */
+  withFacet(facet: Facet, key: string): readonly IndexedResource[] {
+    return this.lookup(depKey.facet(facet.id, key));
   }
 }

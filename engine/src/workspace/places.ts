@@ -1,8 +1,9 @@
 import type { Fix, Range } from '../diagnostics';
 import { shiftRange } from '../diagnostics';
+import type { DocumentEntry } from '../model/fileModel';
 import type { Path, Target } from '../model/locate';
 import { parseDoc, type ParsedDoc } from '../model/parse';
-import type { IndexedResource, WorkspaceIndex } from './index';
+import type { IndexedResource } from './index';
 
 /** A place in a resource of the index. */
 export interface ResourcePlace {
@@ -11,52 +12,52 @@ export interface ResourcePlace {
   target?: Target;
 }
 
-/** Bounded LRU map (insertion order = recency). */
-export class Lru<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  get(key: string, make: () => V): V {
-    let v = this.map.get(key);
-    if (v === undefined) {
-      v = make();
-      if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as string);
-    } else this.map.delete(key);
-    this.map.set(key, v);
-    return v;
-  }
-}
-
 /**
- * Turns (resource, path) places into ranges. The index keeps no syntax trees; documents are
- * re-parsed on demand, and ranges are cached by (document text, path), so an edit elsewhere
- * re-parses nothing.
+ * Turns (resource, path) places into ranges. The index keeps no syntax trees: a document is
+ * re-parsed on demand (a small LRU of the last ones), and ranges are cached per document entry,
+ * so an edit elsewhere re-parses nothing and no cache is keyed by document text.
  */
 export class PlaceResolver {
-  private readonly reparse = new Lru<ParsedDoc>(256);
-  private readonly ranges = new Lru<Range>(50_000);
-  private readonly fixes = new Lru<Fix[]>(10_000);
+  private readonly parsed = new Map<DocumentEntry, ParsedDoc>();
+  private readonly ranges = new WeakMap<DocumentEntry, Map<string, Range>>();
 
-  doc(text: string): ParsedDoc {
-    return this.reparse.get(text, () => parseDoc(text));
+  constructor(private readonly maxParsed = 64) {}
+
+  /** The parsed document of an entry (re-parsed when not among the last few). */
+  doc(entry: DocumentEntry): ParsedDoc {
+    let doc = this.parsed.get(entry);
+    if (doc) this.parsed.delete(entry);
+    else {
+      doc = parseDoc(entry.segment.text);
+      if (this.parsed.size >= this.maxParsed) this.parsed.delete(this.parsed.keys().next().value as DocumentEntry);
+    }
+    this.parsed.set(entry, doc);
+    return doc;
   }
 
-  /** Document-relative range. */
-  localRange(text: string, path: Path, target: Target = 'value'): Range {
-    return this.ranges.get(`${target}\u0000${JSON.stringify(path)}\u0000${text}`, () => this.doc(text).rangeOf(path, target));
+  /** Document-relative range of a path in an entry's document. */
+  localRange(entry: DocumentEntry, path: Path, target: Target = 'value'): Range {
+    let map = this.ranges.get(entry);
+    if (!map) {
+      map = new Map();
+      this.ranges.set(entry, map);
+    }
+    const key = `${target}${JSON.stringify(path)}`;
+    let r = map.get(key);
+    if (!r) {
+      r = this.doc(entry).rangeOf(path, target);
+      map.set(key, r);
+    }
+    return r;
   }
 
   /** File-absolute range of a place. */
   range(place: ResourcePlace): Range {
-    return shiftRange(this.localRange(place.at.text, place.path, place.target), place.at.startLine);
+    return shiftRange(this.localRange(place.at.entryRef, place.path, place.target), place.at.startLine);
   }
 
-  /** Document-relative fixes, computed once per (key, document text). */
-  localFixes(key: string, text: string, make: (doc: ParsedDoc) => Fix[]): Fix[] {
-    return this.fixes.get(`${key}\u0000${text}`, () => make(this.doc(text)));
+  /** Document-relative fixes of an entry's document. */
+  fixes(entry: DocumentEntry, make: (doc: ParsedDoc) => Fix[]): Fix[] {
+    return make(this.doc(entry));
   }
-}
-
-/** The resource if its document is unchanged since a result mentioning it was computed (positions follow it). */
-export function currentEntry(index: WorkspaceIndex, at: IndexedResource): IndexedResource | undefined {
-  return index.isLive(at) ? at : undefined;
 }

@@ -1,8 +1,10 @@
 import type { Position, Range } from '../diagnostics';
 import type { EngineSettings } from '../rules/rule';
-import type { IndexedResource, WorkspaceIndex } from './index';
-import { currentEntry, PlaceResolver, type ResourcePlace } from './places';
+import type { Facet, IndexedResource, WorkspaceIndex } from './index';
+import { IncrementalQuery, type IndexView } from './incremental';
+import { PlaceResolver, type ResourcePlace } from './places';
 import { boundGateways, normalizeServiceHost, objectsAt, stringsAt, type Obj } from './refs';
+import { destinationRuleHostFacet } from './rules/routing';
 import { principalMatchesIssuer, requestAuthsInScope } from './rules/jwt';
 
 export type ReferenceKind = 'gateway' | 'subset' | 'host' | 'issuer';
@@ -19,6 +21,12 @@ export interface Location {
   range: Range;
 }
 
+/** ServiceEntries by each host they define (normalized). */
+const serviceEntryHostFacet: Facet = {
+  id: 'se-host',
+  kinds: ['ServiceEntry'],
+  keys: (se) => stringsAt(se.resource.spec.hosts).map((h) => normalizeServiceHost(h, se.namespace)),
+};
 
 function destinations(vs: IndexedResource): Array<{ path: Array<string | number>; dest: Obj }> {
   const out: Array<{ path: Array<string | number>; dest: Obj }> = [];
@@ -33,48 +41,47 @@ function destinations(vs: IndexedResource): Array<{ path: Array<string | number>
   return out;
 }
 
-/** Every reference between resources of the index. */
-export function collectReferences(index: WorkspaceIndex, settings: EngineSettings): Reference[] {
+function virtualServiceReferences(vs: IndexedResource, index: IndexView): Reference[] {
   const refs: Reference[] = [];
-  const drs = index.ofKind('DestinationRule');
-  const ses = index.ofKind('ServiceEntry');
-  for (const vs of index.ofKind('VirtualService')) {
-    for (const { i, gw } of boundGateways(index, vs)) {
-      if (gw) refs.push({ kind: 'gateway', from: { at: vs, path: ['spec', 'gateways', i] }, to: { at: gw, path: ['metadata', 'name'] } });
+  for (const { i, gw } of boundGateways(index, vs)) {
+    if (gw) refs.push({ kind: 'gateway', from: { at: vs, path: ['spec', 'gateways', i] }, to: { at: gw, path: ['metadata', 'name'] } });
+  }
+  for (const { path, dest } of destinations(vs)) {
+    if (typeof dest.host !== 'string') continue;
+    const host = normalizeServiceHost(dest.host, vs.namespace);
+    for (const dr of index.withFacet(destinationRuleHostFacet, host)) {
+      refs.push({ kind: 'host', from: { at: vs, path: [...path, 'host'] }, to: { at: dr, path: ['spec', 'host'] } });
+      if (typeof dest.subset === 'string') {
+        const j = objectsAt(dr.resource.spec.subsets).findIndex((s) => s.name === dest.subset);
+        if (j !== -1) refs.push({ kind: 'subset', from: { at: vs, path: [...path, 'subset'] }, to: { at: dr, path: ['spec', 'subsets', j, 'name'] } });
+      }
     }
-    for (const { path, dest } of destinations(vs)) {
-      if (typeof dest.host !== 'string') continue;
-      const host = normalizeServiceHost(dest.host, vs.namespace);
-      for (const dr of drs) {
-        if (typeof dr.resource.spec.host !== 'string' || normalizeServiceHost(dr.resource.spec.host, dr.namespace) !== host) continue;
-        refs.push({ kind: 'host', from: { at: vs, path: [...path, 'host'] }, to: { at: dr, path: ['spec', 'host'] } });
-        if (typeof dest.subset === 'string') {
-          const j = objectsAt(dr.resource.spec.subsets).findIndex((s) => s.name === dest.subset);
-          if (j !== -1) refs.push({ kind: 'subset', from: { at: vs, path: [...path, 'subset'] }, to: { at: dr, path: ['spec', 'subsets', j, 'name'] } });
-        }
-      }
-      for (const se of ses) {
-        const k = stringsAt(se.resource.spec.hosts).findIndex((h) => normalizeServiceHost(h, se.namespace) === host);
-        if (k !== -1) refs.push({ kind: 'host', from: { at: vs, path: [...path, 'host'] }, to: { at: se, path: ['spec', 'hosts', k] } });
-      }
+    for (const se of index.withFacet(serviceEntryHostFacet, host)) {
+      const k = stringsAt(se.resource.spec.hosts).findIndex((h) => normalizeServiceHost(h, se.namespace) === host);
+      if (k !== -1) refs.push({ kind: 'host', from: { at: vs, path: [...path, 'host'] }, to: { at: se, path: ['spec', 'hosts', k] } });
     }
   }
-  for (const ap of index.ofKind('AuthorizationPolicy')) {
-    const ras = requestAuthsInScope(index, ap.namespace, settings.rootNamespace);
-    objectsAt(ap.resource.spec.rules).forEach((rule, r) => {
-      objectsAt(rule.from).forEach((from, f) => {
-        stringsAt(((from.source ?? {}) as Obj).requestPrincipals).forEach((p, i) => {
-          if (p === '*' || p.startsWith('*')) return;
-          for (const ra of ras) {
-            objectsAt(ra.resource.spec.jwtRules).forEach((jr, k) => {
-              if (typeof jr.issuer === 'string' && principalMatchesIssuer(p, jr.issuer)) {
-                refs.push({ kind: 'issuer', from: { at: ap, path: ['spec', 'rules', r, 'from', f, 'source', 'requestPrincipals', i] }, to: { at: ra, path: ['spec', 'jwtRules', k, 'issuer'] } });
-              }
-            });
-          }
-        });
+  return refs;
+}
+
+function policyReferences(ap: IndexedResource, index: IndexView, settings: EngineSettings): Reference[] {
+  const refs: Reference[] = [];
+  const principals: Array<{ path: Array<string | number>; value: string }> = [];
+  objectsAt(ap.resource.spec.rules).forEach((rule, r) => {
+    objectsAt(rule.from).forEach((from, f) => {
+      stringsAt(((from.source ?? {}) as Obj).requestPrincipals).forEach((p, i) => {
+        if (!(p === '*' || p.startsWith('*'))) principals.push({ path: ['spec', 'rules', r, 'from', f, 'source', 'requestPrincipals', i], value: p });
       });
     });
+  });
+  if (principals.length === 0) return refs;
+  const ras = requestAuthsInScope(index, ap.namespace, settings.rootNamespace);
+  for (const p of principals) {
+    for (const ra of ras) {
+      objectsAt(ra.resource.spec.jwtRules).forEach((jr, k) => {
+        if (typeof jr.issuer === 'string' && principalMatchesIssuer(p.value, jr.issuer)) refs.push({ kind: 'issuer', from: { at: ap, path: p.path }, to: { at: ra, path: ['spec', 'jwtRules', k, 'issuer'] } });
+      });
+    }
   }
   return refs;
 }
@@ -85,72 +92,115 @@ function contains(r: Range, p: Position): boolean {
   return afterStart && beforeEnd;
 }
 
-const sameTarget = (a: ResourcePlace, b: ResourcePlace) => a.at.file === b.at.file && a.at.docIndex === b.at.docIndex && JSON.stringify(a.path) === JSON.stringify(b.path);
+const samePlace = (a: ResourcePlace, b: ResourcePlace) => a.at === b.at && JSON.stringify(a.path) === JSON.stringify(b.path);
 
-/** Definition, references and reference counts over the index (references cached by index version). */
+/**
+ * Definition, references and reference counts. Each resource's outgoing references are computed
+ * incrementally (like the cross rules), and an inverted map answers "who references this".
+ */
 export class Navigator {
-  private version = -1;
-  private refs: Reference[] = [];
+  private readonly query: IncrementalQuery<Reference[]>;
+  private readonly incoming = new Map<IndexedResource, Set<Reference>>();
+  private readonly outgoing = new Map<IndexedResource, Reference[]>();
   private readonly places = new PlaceResolver();
 
-  constructor(private settings: EngineSettings) {}
-
-  reconfigure(settings: EngineSettings): void {
-    this.settings = settings;
-    this.version = -1;
+  constructor(
+    private readonly index: WorkspaceIndex,
+    settings: EngineSettings,
+  ) {
+    this.query = new IncrementalQuery(index, {
+      subjects: ['VirtualService', 'AuthorizationPolicy'],
+      facets: [destinationRuleHostFacet, serviceEntryHostFacet],
+      compute: (subject, view) => (subject.resource.kind === 'VirtualService' ? virtualServiceReferences(subject, view) : policyReferences(subject, view, settings)),
+    });
   }
 
-  private all(index: WorkspaceIndex): Reference[] {
-    if (index.version !== this.version) {
-      this.refs = collectReferences(index, this.settings);
-      this.version = index.version;
+  dispose(): void {
+    this.query.dispose();
+  }
+
+  private refresh(): void {
+    if (!this.query.pending) return;
+    const { changed } = this.query.refresh();
+    for (const subject of changed) {
+      for (const ref of this.outgoing.get(subject) ?? []) {
+        const set = this.incoming.get(ref.to.at);
+        set?.delete(ref);
+        if (set?.size === 0) this.incoming.delete(ref.to.at);
+      }
+      this.outgoing.delete(subject);
+      const refs = subject.live ? (this.query.get(subject) ?? []) : [];
+      if (refs.length === 0) continue;
+      this.outgoing.set(subject, refs);
+      for (const ref of refs) {
+        let set = this.incoming.get(ref.to.at);
+        if (!set) {
+          set = new Set();
+          this.incoming.set(ref.to.at, set);
+        }
+        set.add(ref);
+      }
     }
-    return this.refs;
   }
 
-  /** Re-reads the current entries (positions may have moved since references were collected). */
-  private place(index: WorkspaceIndex, p: ResourcePlace): ResourcePlace | undefined {
-    return currentEntry(index, p.at) ? p : undefined;
+  private location(p: ResourcePlace): Location | undefined {
+    return p.at.live ? { file: p.at.file, range: this.places.range(p) } : undefined;
   }
 
-  private location(index: WorkspaceIndex, p: ResourcePlace): Location | undefined {
-    const cur = this.place(index, p);
-    return cur ? { file: cur.at.file, range: this.places.range(cur) } : undefined;
+  /** The resources of a file whose document holds a line. */
+  private resourceAt(file: string, line: number): IndexedResource | undefined {
+    const list = this.index.ofFile(file);
+    let found: IndexedResource | undefined;
+    for (const r of list) {
+      if (r.startLine > line) break;
+      found = r;
+    }
+    return found;
   }
 
-  private isAt(index: WorkspaceIndex, p: ResourcePlace, file: string, pos: Position): boolean {
-    if (p.at.file !== file) return false;
-    const loc = this.location(index, p);
+  private refsInto(r: IndexedResource): Reference[] {
+    return [...(this.incoming.get(r) ?? [])].sort((a, b) => (a.from.at.file < b.from.at.file ? -1 : a.from.at.file > b.from.at.file ? 1 : a.from.at.docIndex - b.from.at.docIndex));
+  }
+
+  definition(file: string, pos: Position): Location[] {
+    this.refresh();
+    const at = this.resourceAt(file, pos.line);
+    if (!at) return [];
+    return (this.outgoing.get(at) ?? []).filter((r) => this.isAt(r.from, pos)).flatMap((r) => this.location(r.to) ?? []);
+  }
+
+  private isAt(p: ResourcePlace, pos: Position): boolean {
+    const loc = this.location(p);
     return loc !== undefined && contains(loc.range, pos);
   }
 
-  definition(index: WorkspaceIndex, file: string, pos: Position): Location[] {
-    return this.all(index)
-      .filter((r) => this.isAt(index, r.from, file, pos))
-      .flatMap((r) => this.location(index, r.to) ?? []);
-  }
-
   /** References to the place under the cursor (a referenced field or a resource's name), or of the reference under it. */
-  references(index: WorkspaceIndex, file: string, pos: Position, includeDeclaration: boolean): Location[] {
-    const refs = this.all(index);
-    const hit = refs.find((r) => this.isAt(index, r.to, file, pos)) ?? refs.find((r) => this.isAt(index, r.from, file, pos));
+  references(file: string, pos: Position, includeDeclaration: boolean): Location[] {
+    this.refresh();
+    const at = this.resourceAt(file, pos.line);
+    if (!at) return [];
+    const hit = this.refsInto(at).find((r) => this.isAt(r.to, pos)) ?? (this.outgoing.get(at) ?? []).find((r) => this.isAt(r.from, pos));
     if (!hit) return [];
     const target = hit.to;
-    const locs = refs.filter((r) => sameTarget(r.to, target)).flatMap((r) => this.location(index, r.from) ?? []);
+    const locs = this.refsInto(target.at)
+      .filter((r) => samePlace(r.to, target))
+      .flatMap((r) => this.location(r.from) ?? []);
     if (includeDeclaration) {
-      const decl = this.location(index, target);
+      const decl = this.location(target);
       if (decl) locs.unshift(decl);
     }
     return locs;
   }
 
-  /** For CodeLens: resources of `file` that other resources reference (none: no lens), with the references. */
-  referenced(index: WorkspaceIndex, file: string): Array<{ resource: IndexedResource; name: Location; references: Location[] }> {
+  /** For CodeLens: Gateways and RequestAuthentications of `file` that other resources reference, with the references. */
+  referenced(file: string): Array<{ resource: IndexedResource; name: Location; references: Location[] }> {
+    this.refresh();
     const out: Array<{ resource: IndexedResource; name: Location; references: Location[] }> = [];
-    for (const res of index.ofFile(file)) {
+    for (const res of this.index.ofFile(file)) {
       if (res.resource.kind !== 'Gateway' && res.resource.kind !== 'RequestAuthentication') continue;
-      const refs = this.all(index).filter((r) => r.to.at.file === file && r.to.at.text === res.text && (r.kind === 'gateway' || r.kind === 'issuer'));
-      const references = refs.flatMap((r) => this.location(index, r.from) ?? []);
+      const references = this.refsInto(res)
+        .filter((r) => r.kind === 'gateway' || r.kind === 'issuer')
+        .flatMap((r) => this.location(r.from) ?? []);
       if (references.length > 0) out.push({ resource: res, name: { file, range: res.nameRange }, references });
     }
     return out;

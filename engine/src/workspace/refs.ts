@@ -1,4 +1,9 @@
-import type { IndexedResource, WorkspaceIndex } from './index';
+import type { IndexedResource } from './index';
+
+/** The one lookup reference resolution needs: the index itself or a rule's recording view. */
+export interface NamedLookup {
+  named(kind: string, namespace: string, name: string): IndexedResource | undefined;
+}
 
 /** Helpers shared by cross-resource rules and navigation: how Istio resolves references. */
 
@@ -37,7 +42,7 @@ export function parseGatewayRef(ref: string, defaultNs: string): { namespace: st
   return { namespace: defaultNs, name: ref };
 }
 
-export function findGateway(index: WorkspaceIndex, namespace: string, name: string): IndexedResource | undefined {
+export function findGateway(index: NamedLookup, namespace: string, name: string): IndexedResource | undefined {
   return index.named('Gateway', namespace, name);
 }
 
@@ -51,7 +56,7 @@ export interface GatewayBinding {
 }
 
 /** The Gateways of a VirtualService's spec.gateways, `mesh` left out, resolved as Istio does. */
-export function boundGateways(index: WorkspaceIndex, vs: IndexedResource): GatewayBinding[] {
+export function boundGateways(index: NamedLookup, vs: IndexedResource): GatewayBinding[] {
   const out: GatewayBinding[] = [];
   stringsAt(vs.resource.spec.gateways).forEach((ref, i) => {
     if (ref === 'mesh') return;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ConvertRemovedApisResult } from '../../../server/src/protocol';
+import type { ConvertRemovedApisResult } from '../../../protocol/src/index';
 import { activateExtension, closeAllEditors, codeOf, openFixtureCopy, waitForCode, waitForDiagnostics } from './helpers';
 
 describe('Istio: Convert Removed APIs', () => {

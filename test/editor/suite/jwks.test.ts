@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import type { CheckJwksResult } from '../../../server/src/protocol';
+import type { CheckJwksResult } from '../../../protocol/src/index';
 import { activateExtension, closeAllEditors, fixtureUri, openFixture, rangeTuple, waitForCode } from './helpers';
 
 const FIXTURE = 'jwks-loopback.yaml';

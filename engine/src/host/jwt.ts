@@ -1,59 +1,28 @@
 /**
- * The server's side of JWTs in the editor (issue 7): token diagnostics that depend on the whole
- * workspace's RequestAuthentications, hover, inlay hints, and the decode / verify / simulate
- * requests behind the VS Code commands. Every text it produces shows a token only through
- * redactToken; nothing here logs.
+ * The host's JWT features: token findings (they depend on every RequestAuthentication of the
+ * workspace), hover, inlay hints, and the decode / verify / simulate reports. Every text shows a
+ * token only through redactToken; nothing here logs.
  */
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding } from '../../engine/src/diagnostics';
-import type { JwksOptions } from '../../engine/src/jwks/index';
+import type { Finding, Position } from '../diagnostics';
 import {
   checkTokensInText,
   decodeToken,
+  findTokens,
   jwtRulesOf,
   redactToken,
   resolveKeySet,
   ruleLabel,
   rulesAccepting,
-  tokenAt,
-  findTokens,
   verifyToken,
   type DecodedJwt,
   type JwtRuleInfo,
   type RuleAcceptance,
-} from '../../engine/src/jwt/index';
-import type { FileModel } from '../../engine/src/model/fileModel';
-import { simulate } from '../../engine/src/simulate/index';
-import type { Workspace } from '../../engine/src/workspace/workspace';
-import type {
-  DecodeJwtResult,
-  JwtPosition,
-  JwtRuleChoice,
-  JwtRuleRef,
-  SimulateParams,
-  SimulateResult,
-  SimulationTarget,
-  VerifyJwtParams,
-  VerifyJwtResult,
-} from './protocol';
-
-/** What the service needs from the server's state, read at each call. */
-export interface JwtServiceContext {
-  workspace: Workspace;
-  defaultNamespace(): string;
-  rootNamespace(): string;
-  offline(): boolean;
-  /** Network options and cache for fetching a jwksUri (shared with the JWKS checks). */
-  jwksOptions(): JwksOptions;
-  /** Epoch milliseconds (token times). */
-  now(): number;
-}
-
-export interface JwtInlayHint {
-  position: JwtPosition;
-  label: string;
-  tooltip: string;
-}
+} from '../jwt/index';
+import type { DocumentEntry } from '../model/fileModel';
+import { simulate, type SimRequest, type SimTarget, type SimulationResult } from '../simulate/index';
+import type { Workspace } from '../workspace/workspace';
+import type { JwksFeatures } from './jwks';
+import type { DecodeReport, InlayHint, JwtRuleChoice, JwtRuleRef, SimulateParams, SimulateReport, SimulationTarget, VerifyParams, VerifyReport } from './types';
 
 const fence = (value: unknown): string[] => ['```json', JSON.stringify(value, null, 2), '```'];
 
@@ -137,65 +106,70 @@ function sameRule(a: JwtRuleRef, b: JwtRuleRef): boolean {
 
 const CHECK_MARK: Record<string, string> = { true: '✓', false: '✗', null: '–' };
 
-/** The server's JWT features over the workspace index. */
-export class JwtService {
-  /** The workspace's jwtRules, recomputed when its resources or the default namespace change. */
-  private rulesCache: { version: number; ns: string; rules: JwtRuleInfo[] } | undefined;
+/** Token times are re-judged (expired, not yet valid) at least this often. */
+const TOKEN_TIME_BUCKET_MS = 60_000;
 
-  constructor(private readonly ctx: JwtServiceContext) {}
+export class JwtFeatures {
+  private rulesCache: { index: unknown; revision: number; rules: JwtRuleInfo[] } | undefined;
+  private readonly tokenFindings = new WeakMap<DocumentEntry, { stamp: string; findings: Finding[] }>();
 
-  /** Every jwtRule of the RequestAuthentications in the workspace (open documents and files on disk). */
+  constructor(
+    private readonly workspace: () => Workspace,
+    private readonly jwks: JwksFeatures,
+    private readonly now: () => number,
+  ) {}
+
+  /** Every jwtRule of the RequestAuthentications in the workspace. */
   rules(): JwtRuleInfo[] {
-    const index = this.ctx.workspace.resources;
-    const ns = this.ctx.defaultNamespace();
-    if (this.rulesCache?.version !== index.version || this.rulesCache.ns !== ns) {
+    const ws = this.workspace();
+    const index = ws.index;
+    const revision = index.revisionOf('RequestAuthentication');
+    if (this.rulesCache?.index !== index || this.rulesCache.revision !== revision) {
       const ras = index.ofKind('RequestAuthentication').map((r) => ({ ...r.resource, namespace: r.namespace }));
-      this.rulesCache = { version: index.version, ns, rules: jwtRulesOf(ras, ns) };
+      this.rulesCache = { index, revision, rules: jwtRulesOf(ras, ws.settings.defaultNamespace) };
     }
     return this.rulesCache.rules;
   }
 
-  /** Token findings of an open document; only for Istio files, like every other finding. */
-  findings(model: FileModel, text: string): Finding[] {
-    if (!model.isIstioFile) return [];
-    return checkTokensInText(text, this.rules(), this.ctx.now());
+  /** Token findings of one document, document-relative; cached until the workspace's jwtRules change or a minute passes. */
+  findingsOf(entry: DocumentEntry): readonly Finding[] {
+    const text = entry.segment.text;
+    if (!text.includes('eyJ')) return [];
+    const rules = this.rules();
+    const now = this.now();
+    const stamp = `${this.rulesCache?.revision}:${Math.floor(now / TOKEN_TIME_BUCKET_MS)}`;
+    const hit = this.tokenFindings.get(entry);
+    if (hit?.stamp === stamp) return hit.findings;
+    const findings = checkTokensInText(text, rules, now);
+    this.tokenFindings.set(entry, { stamp, findings });
+    return findings;
   }
 
-  /** The token under a position, if any. */
-  tokenAt(doc: TextDocument, position: JwtPosition): string | undefined {
-    return tokenAt(doc.getText(), doc.offsetAt(position))?.token;
-  }
-
-  /** Hover markdown for the token under the cursor, or undefined when the cursor is on none. */
-  hover(doc: TextDocument, position: JwtPosition): string | undefined {
-    const token = this.tokenAt(doc, position);
-    if (!token) return undefined;
-    const decoded = decodeToken(token, this.ctx.now());
+  /** Hover markdown for a token, or undefined when `token` is undefined. */
+  hover(token: string): string {
+    const decoded = decodeToken(token, this.now());
     if (!decoded.ok) return `**JWT** \`${redactToken(token)}\`: not decodable: ${decoded.error}`;
     return tokenMarkdown(token, decoded.jwt, rulesAccepting(decoded.jwt, this.rules())).join('\n');
   }
 
-  /** One hint after each decodable token of an Istio file: issuer, expiry, which rules accept it. */
-  inlayHints(doc: TextDocument, model: FileModel | undefined, range?: { start: JwtPosition; end: JwtPosition }): JwtInlayHint[] {
-    if (!model?.isIstioFile) return [];
-    const from = range ? doc.offsetAt(range.start) : 0;
-    const to = range ? doc.offsetAt(range.end) : Number.MAX_SAFE_INTEGER;
+  /** One hint after each decodable token of a document's text (offsets in that text). */
+  inlayHints(text: string, from: number, to: number, positionAt: (offset: number) => Position): InlayHint[] {
     const rules = this.rules();
-    const now = this.ctx.now();
-    return findTokens(doc.getText())
+    const now = this.now();
+    return findTokens(text)
       .filter((t) => t.end >= from && t.start <= to)
       .flatMap((t) => {
         const decoded = decodeToken(t.token, now);
         if (!decoded.ok) return [];
         const jwt = decoded.jwt;
         const parts = [`iss ${jwt.issuer ?? '(none)'}`, expirySummary(jwt), matchSummary(rulesAccepting(jwt, rules))];
-        return [{ position: doc.positionAt(t.end), label: `JWT: ${parts.join(' · ')}`, tooltip: jwt.statusDetail }];
+        return [{ position: positionAt(t.end), label: `JWT: ${parts.join(' · ')}`, tooltip: jwt.statusDetail }];
       });
   }
 
   /** The decode document: header, payload, annotated times, principal, rules and the token checks. */
-  decode(token: string): DecodeJwtResult {
-    const now = this.ctx.now();
+  decode(token: string): DecodeReport {
+    const now = this.now();
     const decoded = decodeToken(token, now);
     const title = `JWT ${redactToken(token.trim())}`;
     if (!decoded.ok) return { ok: false, title, content: `# Decoded JWT\n\nNot a JWT: ${decoded.error}.\n` };
@@ -213,9 +187,9 @@ export class JwtService {
   }
 
   /** Verifies against the given rule, or the one rule with the token's issuer; else asks for a rule. */
-  async verify(params: VerifyJwtParams): Promise<VerifyJwtResult> {
+  async verify(params: VerifyParams): Promise<VerifyReport> {
     const rules = this.rules();
-    const now = this.ctx.now();
+    const now = this.now();
     const decoded = decodeToken(params.token, now);
     const issuer = decoded.ok ? decoded.jwt.issuer : undefined;
     let rule = params.rule ? rules.find((r) => sameRule(r, params.rule!)) : undefined;
@@ -232,7 +206,7 @@ export class JwtService {
         return { kind: 'needsRule', reason, candidates: ordered.map((r) => this.choice(r, issuer)) };
       }
     }
-    const keys = await resolveKeySet(rule, { offline: this.ctx.offline(), jwks: this.ctx.jwksOptions() });
+    const keys = await resolveKeySet(rule, { offline: this.jwks.offline, jwks: this.jwks.options() });
     const result = await verifyToken(params.token, { issuer: rule.issuer, audiences: rule.audiences, jwks: keys.jwks, jwksUnavailable: keys.unavailable }, now);
     const verdict = result.ok
       ? result.signatureChecked
@@ -260,7 +234,7 @@ export class JwtService {
   /** Workloads named by the selectors (matchLabels) of the workspace's policies, one per namespace + labels. */
   targets(): SimulationTarget[] {
     const byKey = new Map<string, SimulationTarget>();
-    for (const r of this.ctx.workspace.resources.resources()) {
+    for (const r of this.workspace().index.resources()) {
       const selector = r.resource.spec.selector as { matchLabels?: unknown } | undefined;
       const raw = selector?.matchLabels;
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
@@ -275,16 +249,22 @@ export class JwtService {
   }
 
   /** Simulates one request against the workspace's RequestAuthentications and AuthorizationPolicies. */
-  async simulate(params: SimulateParams): Promise<SimulateResult> {
-    const resources = this.ctx.workspace.resources.resources().map((r) => r.resource);
-    const request = { method: params.method, path: params.path, host: params.host, port: params.port, token: params.token || undefined };
-    const r = await simulate(resources, params.target, request, {
-      rootNamespace: this.ctx.rootNamespace(),
-      defaultNamespace: this.ctx.defaultNamespace(),
-      offline: this.ctx.offline(),
-      jwks: this.ctx.jwksOptions(),
-      now: this.ctx.now(),
+  run(target: SimTarget, request: SimRequest): Promise<SimulationResult> {
+    const ws = this.workspace();
+    const resources = ws.index.resources().map((r) => r.resource);
+    return simulate(resources, target, request, {
+      rootNamespace: ws.settings.rootNamespace,
+      defaultNamespace: ws.settings.defaultNamespace,
+      offline: this.jwks.offline,
+      jwks: this.jwks.options(),
+      now: this.now(),
     });
+  }
+
+  /** The simulation as a markdown report (the editor's Simulate request command). */
+  async simulate(params: SimulateParams): Promise<SimulateReport> {
+    const request = { method: params.method, path: params.path, host: params.host, port: params.port, token: params.token || undefined };
+    const r = await this.run(params.target, request);
     const labels = Object.entries(params.target.labels).map(([k, v]) => `${k}=${v}`).join(',') || '(no labels)';
     const content = [
       '# Simulated request',

@@ -1,0 +1,16 @@
+/**
+ * The engine's public API: what server/ and cli/ may import (a test enforces it). An
+ * AnalysisHost holds files and answers every question about them as plain data; the pure
+ * functions below need no files.
+ */
+export { AnalysisHost, type HostOptions } from './host';
+export { DEFAULT_HOST_SETTINGS, type HostSettings, type NetworkSettings } from './settings';
+export type * from './types';
+export type { UpdateStats } from '../model/fileModel';
+
+export { codeDocUrl, compareFindings } from '../diagnostics';
+export { decodeToken, redactToken, type DecodedJwt } from '../jwt/index';
+export { keySetReport, kubectlProxyArgs, type KeySetReport } from '../jwks/index';
+export { migrateText, type MigrateOptions, type MigrationNote, type MigrationResult } from '../legacy/migrate';
+export { MAX_FILE_BYTES } from '../model/fileModel';
+export type { SimRequest, SimTarget, SimulationResult } from '../simulate/index';

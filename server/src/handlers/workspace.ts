@@ -1,0 +1,122 @@
+/** Settings, trust, the background index of the workspace folders, and watched-file changes. */
+import { FileChangeType, type InitializeParams } from 'vscode-languageserver';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { IndexReadyRequest, ServerStatsRequest, SETTINGS_SECTION, TrustNotification, type InitializationOptions, type ServerSettings, type TrustParams } from '../../../protocol/src/index';
+import { DEFAULT_SERVER_SETTINGS } from '../../../protocol/src/index';
+import { mergeSettings, type Session } from '../session';
+import { listYamlFiles, loadExcludes, readIfSmall } from '../workspaceFiles';
+
+/** Workspaces with at least this many YAML files show indexing progress. */
+const INDEX_PROGRESS_MIN_FILES = 200;
+
+/** Indexing yields to pending messages after this much work: a keystroke never waits longer. */
+const INDEX_SLICE_MS = 8;
+
+/** Reads what the client said at initialize. */
+export function initializeSession(session: Session, params: InitializeParams): void {
+  session.canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  const init = params.initializationOptions as InitializationOptions | undefined;
+  session.trusted = init?.trusted ?? true;
+  session.http = init?.http ?? {};
+  if (init?.settings) session.settings = mergeSettings(init.settings);
+  session.reconfigure();
+  const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  session.folders = uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+}
+
+export function registerWorkspace(session: Session): void {
+  const { connection, host, documents } = session;
+  let indexing: Promise<void> | undefined;
+
+  const loadSettings = async (): Promise<void> => {
+    if (!session.canPullConfiguration) return;
+    try {
+      const [raw, httpRaw] = (await connection.workspace.getConfiguration([{ section: SETTINGS_SECTION }, { section: 'http' }])) as [
+        Partial<ServerSettings> | null,
+        { proxy?: string; proxyStrictSSL?: boolean } | null,
+      ];
+      // A client with no such settings answers null: keep what initializationOptions gave.
+      if (raw && typeof raw === 'object') session.settings = mergeSettings(raw);
+      if (httpRaw && typeof httpRaw === 'object') session.http = { proxy: httpRaw.proxy, proxyStrictSSL: httpRaw.proxyStrictSSL };
+    } catch {
+      session.settings = DEFAULT_SERVER_SETTINGS;
+    }
+    session.reconfigure();
+    session.republishAll();
+    for (const d of documents.all()) session.scheduleJwks(d.uri);
+  };
+
+  /** Reads the closed YAML files of the workspace folders into the host, in time slices. */
+  const indexFolders = async (): Promise<void> => {
+    let filesExclude: Record<string, boolean> = {};
+    if (session.canPullConfiguration) {
+      try {
+        filesExclude = ((await connection.workspace.getConfiguration('files')) as { exclude?: Record<string, boolean> } | null)?.exclude ?? {};
+      } catch {
+        /* keep defaults */
+      }
+    }
+    for (const folder of session.folders) {
+      const rules = await loadExcludes(folder, filesExclude);
+      const files = await listYamlFiles(folder, rules);
+      // Large workspaces show progress (the editor stays usable meanwhile).
+      const progress = files.length >= INDEX_PROGRESS_MIN_FILES ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+      progress?.begin('Istio: indexing the workspace', 0, `${files.length} YAML files`, false);
+      let sliceStart = performance.now();
+      for (let i = 0; i < files.length; i++) {
+        const uri = pathToFileURL(files[i]).toString();
+        if (documents.get(uri)) continue;
+        const text = await readIfSmall(files[i]);
+        if (text !== undefined && !documents.get(uri)) host.setFile(uri, text);
+        if (performance.now() - sliceStart >= INDEX_SLICE_MS) {
+          // Keep cross-resource results current slice by slice, so a keystroke pays only for its own change.
+          session.republishChanged();
+          progress?.report(Math.round((i / files.length) * 100), `${i + 1}/${files.length} files`);
+          await new Promise((r) => setImmediate(r));
+          sliceStart = performance.now();
+        }
+      }
+      progress?.done();
+    }
+    session.republishChanged();
+  };
+
+  connection.onInitialized(() => {
+    indexing = loadSettings()
+      .then(indexFolders)
+      .catch((err: unknown) => connection.console.error(`workspace indexing failed: ${String(err)}`));
+  });
+  connection.onDidChangeConfiguration(() => void loadSettings());
+  connection.onRequest(IndexReadyRequest, async () => {
+    await indexing;
+    return { resources: host.resourceCount };
+  });
+
+  connection.onRequest(ServerStatsRequest, () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const mem = process.memoryUsage();
+    return { heapUsedBytes: mem.heapUsed, rssBytes: mem.rss, collected: gc !== undefined, files: host.files().length, resources: host.resourceCount };
+  });
+
+  connection.onNotification(TrustNotification, (p: TrustParams) => {
+    session.trusted = p.trusted;
+    if (p.http) session.http = p.http;
+    session.reconfigure();
+    for (const d of documents.all()) session.scheduleJwks(d.uri);
+  });
+
+  connection.onDidChangeWatchedFiles(async (params) => {
+    for (const change of params.changes) {
+      if (documents.get(change.uri) || !change.uri.startsWith('file:')) continue; // open documents are authoritative
+      if (change.type === FileChangeType.Deleted) host.removeFile(change.uri);
+      else {
+        const text = await readIfSmall(fileURLToPath(change.uri));
+        if (documents.get(change.uri)) continue;
+        if (text === undefined) host.removeFile(change.uri);
+        else host.setFile(change.uri, text);
+      }
+    }
+    session.republishChanged();
+  });
+}
