@@ -1,264 +1,239 @@
 /**
- * `npm run bench`: the language server measured over stdio exactly as an editor drives it,
- * side by side with yaml-language-server (configured with a schema combined from schemas/),
- * and the bare `yaml` parse of each file as the floor. Prints a table and writes
- * bench/results/latest.json.
+ * `npm run bench`: the language server measured over stdio exactly as an editor drives it, on
+ * realistic manifests (scripts/bench/generate.ts), side by side with yaml-language-server
+ * (configured with a schema combined from schemas/), against the bare `yaml` parse of the same
+ * text as the floor, and the CLI's throughput on a 20,000-document repository. Prints a table
+ * with the budgets of issue 15 and writes bench/results/latest.json and latest.md.
  *
- * Usage: node --import tsx scripts/bench/run.ts [--sizes 10,100,1000,5000] [--runs 3] [--no-peer] [--quick]
+ * Usage: node --import tsx scripts/bench/run.ts [--sizes 100,1000,5000] [--runs 3] [--edits 40] [--no-peer] [--no-workspace] [--quick]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspTestClient } from '../../test/helpers/lspClient';
 import { ROOT } from '../../test/helpers/build';
+import { generateFile, generateWorkspace } from './generate';
+import { editPoint, now, peakRssMb, Publications, startServer, stat, timeRequests, typeEdits, type Flavor, type Stat } from './measure';
 import { buildPeerSchema } from './peerSchema';
-import { generateDocuments, generateFile, midFilePoints } from './generate';
-
-interface Stat {
-  median: number;
-  min: number;
-  max: number;
-}
-
-const stat = (xs: number[]): Stat => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor((s.length - 1) / 2)] ?? NaN, min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN };
-};
-const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i === -1 ? def : process.argv[i + 1];
 }
 const QUICK = process.argv.includes('--quick');
-const SIZES = arg('sizes', QUICK ? '10,100,1000' : '10,100,1000,5000').split(',').map(Number);
+const SIZES = arg('sizes', QUICK ? '100,1000' : '100,1000,5000').split(',').map(Number);
 const RUNS = Number(arg('runs', QUICK ? '1' : '3'));
-const EDITS = QUICK ? 5 : 15;
+const EDITS = Number(arg('edits', QUICK ? '10' : '40'));
 const WITH_PEER = !process.argv.includes('--no-peer');
+const WITH_WORKSPACE = !process.argv.includes('--no-workspace');
+const WORKSPACE_FILES = 2000;
+const WORKSPACE_DOCS_PER_FILE = 10;
+const EDITED_FILE_DOCS = 100;
 
-interface ServerResult {
-  openCold: Stat;
-  openWarm: Stat;
+interface SingleFileResult {
+  open: Stat;
   edit: Stat;
-  completion?: Stat;
-  hover?: Stat;
+  completion: Stat;
+  hover: Stat;
   peakRssMb: Stat;
 }
 
-function peakRssMb(pid: number | undefined): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /VmHWM:\s+(\d+) kB/.exec(status);
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-type Flavor = 'istio-sec' | 'yaml-language-server';
-
-async function startServer(flavor: Flavor, schemaUri: string): Promise<LspTestClient> {
-  if (flavor === 'istio-sec') return LspTestClient.start();
-  const yamlSettings = {
-    validate: true,
-    hover: true,
-    completion: true,
-    format: { enable: false },
-    schemaStore: { enable: false },
-    maxItemsComputed: 100000,
-    schemas: { [schemaUri]: '*.yaml' },
-  };
-  const client = await LspTestClient.start({
-    serverArgs: [join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'), '--stdio'],
-    settings: { yaml: yamlSettings, http: {}, '[yaml]': {}, editor: {}, files: {} },
-  });
-  await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { yaml: yamlSettings } });
-  return client;
-}
-
-/**
- * Waits for the next publishDiagnostics after `count` publications, for `version` when the server
- * versions them (a republication of an older version, e.g. after cross-resource rules re-ran, does
- * not count); the peer does not version its diagnostics.
- */
-async function nextPublish(client: LspTestClient, count: () => number, seen: number, lastVersion: () => number | undefined, version?: number): Promise<void> {
-  await client.waitFor(() => (count() > seen && (version === undefined || lastVersion() === undefined || lastVersion() === version) ? true : undefined), 120_000, 'diagnostics');
-}
-
-async function measureServer(flavor: Flavor, text: string, schemaUri: string): Promise<ServerResult> {
-  const cold: number[] = [];
-  const warm: number[] = [];
+/** One file of `text`: cold open, typing, completion, hover, peak RSS; `RUNS` fresh servers. */
+async function measureFile(flavor: Flavor, text: string, schemaUri: string): Promise<SingleFileResult> {
+  const open: number[] = [];
   const edits: number[] = [];
-  const completions: number[] = [];
-  const hovers: number[] = [];
+  const completion: number[] = [];
+  const hover: number[] = [];
   const rss: number[] = [];
-  const pts = midFilePoints(text);
+  const at = editPoint(text);
   for (let run = 0; run < RUNS; run++) {
     const client = await startServer(flavor, schemaUri);
-    let publishes = 0;
-    let lastVersion: number | undefined;
-    client.connection.onNotification('textDocument/publishDiagnostics', (p: { version?: number | null }) => {
-      publishes++;
-      lastVersion = p.version ?? undefined;
-    });
+    const pubs = new Publications(client);
     const uri = pathToFileURL(join(tmpdir(), `bench-${run}.yaml`)).toString();
-    let seen = publishes;
-    let t = now();
+    const seen = pubs.count;
+    const t = now();
     client.open(uri, text);
-    await nextPublish(client, () => publishes, seen, () => lastVersion, 1);
-    cold.push(now() - t);
-
-    client.close(uri);
-    await client.waitFor(() => (publishes > seen + 1 || flavor !== 'istio-sec' ? true : undefined), 5000, 'close').catch(() => undefined);
-    seen = publishes;
-    t = now();
-    client.open(uri, text);
-    await nextPublish(client, () => publishes, seen, () => lastVersion, 1);
-    warm.push(now() - t);
-
-    for (let e = 0; e < EDITS; e++) {
-      const insert = e % 2 === 0;
-      const range = insert
-        ? { start: { line: pts.nameLine, character: pts.nameChar }, end: { line: pts.nameLine, character: pts.nameChar } }
-        : { start: { line: pts.nameLine, character: pts.nameChar }, end: { line: pts.nameLine, character: pts.nameChar + 1 } };
-      seen = publishes;
-      t = now();
-      const v = client.change(uri, [{ range, text: insert ? 'x' : '' }]);
-      await nextPublish(client, () => publishes, seen, () => lastVersion, v);
-      edits.push(now() - t);
-    }
-    const caps = client.capabilities;
-    for (let k = 0; k < 5; k++) {
-      if (caps.completionProvider) {
-        t = now();
-        await client.request('textDocument/completion', { textDocument: { uri }, position: { line: pts.keyLine, character: pts.keyChar } });
-        completions.push(now() - t);
-      }
-      if (caps.hoverProvider) {
-        t = now();
-        await client.request('textDocument/hover', { textDocument: { uri }, position: { line: pts.nameLine, character: 3 } });
-        hovers.push(now() - t);
-      }
-    }
+    await pubs.next(uri, seen, 1);
+    open.push(now() - t);
+    edits.push(...(await typeEdits(client, pubs, uri, text, EDITS)));
+    completion.push(...(await timeRequests(client, 'textDocument/completion', { textDocument: { uri }, position: { line: at.keyLine, character: 2 } }, 10)));
+    hover.push(...(await timeRequests(client, 'textDocument/hover', { textDocument: { uri }, position: { line: at.line, character: 3 } }, 10)));
     rss.push(peakRssMb(client.proc.pid));
     await client.stop();
   }
-  return {
-    openCold: stat(cold),
-    openWarm: stat(warm),
-    edit: stat(edits),
-    completion: completions.length ? stat(completions) : undefined,
-    hover: hovers.length ? stat(hovers) : undefined,
-    peakRssMb: stat(rss),
-  };
+  return { open: stat(open), edit: stat(edits), completion: stat(completion), hover: stat(hover), peakRssMb: stat(rss) };
+}
+
+/** Runs a script in a fresh process and parses its last stdout line as JSON. */
+function inProcess<T>(script: string, ...args: string[]): T {
+  const r = spawnSync(process.execPath, ['-e', script, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`bench helper failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? 'null') as T;
+}
+
+const YAML = JSON.stringify(join(ROOT, 'node_modules', 'yaml'));
+
+/**
+ * The bare `yaml` parse (parseAllDocuments) of each file, summed, in a fresh process: the floor
+ * every YAML tool pays. Median of runs.
+ */
+function parseFloorMs(dir: string): Stat {
+  const script = `const { parseAllDocuments } = require(${YAML}); const fs = require('node:fs'); const path = require('node:path');
+const files = []; const walk = (d) => { for (const n of fs.readdirSync(d)) { const p = path.join(d, n); if (fs.statSync(p).isDirectory()) walk(p); else files.push(fs.readFileSync(p, 'utf8')); } }; walk(process.argv[1]);
+const xs = []; for (let i = 0; i < ${Math.max(3, RUNS)}; i++) { const t = process.hrtime.bigint(); for (const f of files) parseAllDocuments(f); xs.push(Number(process.hrtime.bigint() - t) / 1e6); }
+console.log(JSON.stringify(xs));`;
+  return stat(inProcess<number[]>(script, dir));
+}
+
+function writeTree(files: ReadonlyMap<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'istio-sec-bench-'));
+  for (const [rel, text] of files) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return dir;
+}
+
+interface WorkspaceResult {
+  documents: number;
+  indexSeconds: Stat;
+  editDuring: Stat;
+  editAfter: Stat;
+  peakRssMb: Stat;
 }
 
 /**
- * The bare `yaml` parse of the whole file, median of several runs in a separate process: parsing
- * thousands of documents leaves a large heap whose garbage collection would otherwise run
- * (on the other core) while the servers are measured.
+ * A repository of 2,000 files (20,000 documents) opened as a workspace folder: the 100-document
+ * file is opened at once and typed into while the server indexes the rest, then after.
  */
-function parseFloor(text: string): Stat {
-  const dir = mkdtempSync(join(tmpdir(), 'istio-sec-bench-floor-'));
-  try {
-    const file = join(dir, 'file.yaml');
-    writeFileSync(file, text);
-    const script = `const { parseAllDocuments } = require(${JSON.stringify(join(ROOT, 'node_modules', 'yaml'))});
-const text = require('node:fs').readFileSync(process.argv[1], 'utf8');
-const xs = [];
-for (let i = 0; i < ${Math.max(3, RUNS)}; i++) { const t = process.hrtime.bigint(); parseAllDocuments(text); xs.push(Number(process.hrtime.bigint() - t) / 1e6); }
-console.log(JSON.stringify(xs));`;
-    const r = spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    if (r.status !== 0) throw new Error(`parse floor failed: ${r.stderr}`);
-    return stat(JSON.parse(r.stdout) as number[]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+async function measureWorkspace(flavor: Flavor, dir: string, edited: string, text: string, schemaUri: string): Promise<WorkspaceResult> {
+  const during: number[] = [];
+  const after: number[] = [];
+  const index: number[] = [];
+  const rss: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const t = now();
+    const client = await startServer(flavor, schemaUri, dir);
+    const pubs = new Publications(client);
+    const uri = pathToFileURL(join(dir, edited)).toString();
+    let ready = flavor !== 'istio-sec';
+    const indexed = flavor === 'istio-sec' ? client.request<{ resources: number }>('istio/indexReady', {}).then(() => index.push((now() - t) / 1000), () => undefined).finally(() => (ready = true)) : Promise.resolve();
+    const seen = pubs.count;
+    client.open(uri, text);
+    await pubs.next(uri, seen, 1);
+    // While indexing: type at a typist's pace (a keystroke every 50 ms) until the index is ready.
+    if (!ready) during.push(...(await typeEdits(client, pubs, uri, text, 10_000, 50, () => ready)));
+    await indexed;
+    after.push(...(await typeEdits(client, pubs, uri, text, EDITS)));
+    rss.push(peakRssMb(client.proc.pid));
+    await client.stop();
   }
+  return { documents: WORKSPACE_FILES * WORKSPACE_DOCS_PER_FILE, indexSeconds: stat(index), editDuring: stat(during), editAfter: stat(after), peakRssMb: stat(rss) };
 }
 
-function checkThroughput(docs: number): { docsPerSecond: Stat; seconds: Stat } {
-  const dir = mkdtempSync(join(tmpdir(), 'istio-sec-bench-check-'));
-  const all = generateDocuments(docs, 7);
-  for (let f = 0; f < docs / 10; f++) writeFileSync(join(dir, `f${f}.yaml`), all.slice(f * 10, f * 10 + 10).join('---\n'));
+/** `istio-sec check --offline` on the repository: seconds and documents per second, process start included. */
+function checkThroughput(dir: string, documents: number): { seconds: Stat; docsPerSecond: Stat } {
   const secs: number[] = [];
   for (let r = 0; r < Math.max(3, RUNS); r++) {
     const t = now();
-    const res = spawnSync(process.execPath, [join(ROOT, 'bin', 'istio-sec.js'), 'check', '--offline', '--format', 'json', dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const res = spawnSync(process.execPath, [join(ROOT, 'bin', 'istio-sec.js'), 'check', '--offline', '--format', 'json', dir], { encoding: 'utf8', maxBuffer: 512 << 20 });
     if (res.status !== 0 && res.status !== 1) throw new Error(`istio-sec check failed: ${res.stderr}`);
     secs.push((now() - t) / 1000);
   }
-  rmSync(dir, { recursive: true, force: true });
-  return { seconds: stat(secs), docsPerSecond: stat(secs.map((s) => docs / s)) };
+  return { seconds: stat(secs), docsPerSecond: stat(secs.map((s) => documents / s)) };
 }
 
-async function indexing(docs: number, files: number): Promise<{ seconds: Stat; peakRssMb: Stat }> {
-  const dir = mkdtempSync(join(tmpdir(), 'istio-sec-bench-index-'));
-  const all = generateDocuments(docs, 11);
-  const per = docs / files;
-  for (let f = 0; f < files; f++) {
-    const sub = join(dir, `team-${f % 40}`);
-    mkdirSync(sub, { recursive: true });
-    writeFileSync(join(sub, `f${f}.yaml`), all.slice(f * per, f * per + per).join('---\n'));
-  }
-  const secs: number[] = [];
-  const rss: number[] = [];
-  for (let r = 0; r < Math.max(1, RUNS); r++) {
-    const t = now();
-    const client = await LspTestClient.start({ workspaceFolder: dir });
-    const res = await client.request<{ resources: number }>('istio/indexReady', {});
-    secs.push((now() - t) / 1000);
-    if (res.resources !== docs) throw new Error(`indexed ${res.resources} resources, expected ${docs}`);
-    rss.push(peakRssMb(client.proc.pid));
-    await client.stop();
-  }
-  rmSync(dir, { recursive: true, force: true });
-  return { seconds: stat(secs), peakRssMb: stat(rss) };
-}
-
-const fmt = (s: Stat | undefined, digits = 1) => (s ? `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})` : 'n/a');
-const ratio = (a: Stat | undefined, b: Stat | undefined) => (a && b && a.median > 0 ? `${(b.median / a.median).toFixed(1)}×` : 'n/a');
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+const cell = (s: Stat | undefined) => (s && s.n ? `${f1(s.p50)} / ${f1(s.p95)}` : 'n/a');
+const verdict = (ok: boolean) => (ok ? 'met' : '**NOT met**');
 
 async function main(): Promise<void> {
   const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(2);
   const schemaDir = mkdtempSync(join(tmpdir(), 'istio-sec-bench-schema-'));
-  const schemaPath = join(schemaDir, 'istio-combined.json');
-  writeFileSync(schemaPath, JSON.stringify(buildPeerSchema()));
-  const schemaUri = pathToFileURL(schemaPath).toString();
-
+  const schemaUri = pathToFileURL(join(schemaDir, 'istio-combined.json')).toString();
+  writeFileSync(join(schemaDir, 'istio-combined.json'), JSON.stringify(buildPeerSchema()));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  const rows: Record<string, unknown>[] = [];
-  console.log(`istio-sec bench on ${machine}; ${RUNS} run(s) each; medians (min–max) in ms unless stated\n`);
+  const lines: string[] = [`# npm run bench`, '', `${new Date().toISOString()}, ${machine}; ${RUNS} run(s); p50 / p95 in ms unless stated.`, ''];
+  const log = (s = '') => {
+    console.log(s);
+    lines.push(s);
+  };
+  const budgets: Array<[string, string, boolean]> = [];
+  const sizes: Record<string, unknown>[] = [];
+
+  log('## One file');
+  log('');
+  log('| documents | KiB | bare parse | server | open → diagnostics | edit → diagnostics | completion | hover | peak RSS MB |');
+  log('|---|---|---|---|---|---|---|---|---|');
   for (const n of SIZES) {
     const text = generateFile(n);
-    const floor = parseFloor(text);
-    const ours = await measureServer('istio-sec', text, schemaUri);
-    const peer = WITH_PEER ? await measureServer('yaml-language-server', text, schemaUri) : undefined;
-    rows.push({ documents: n, bytes: text.length, parseFloor: floor, istioSec: ours, yamlLanguageServer: peer });
-    console.log(`${n} documents (${(text.length / 1024).toFixed(0)} KiB), bare yaml parse ${fmt(floor)}`);
-    const line = (label: string, a: Stat | undefined, b: Stat | undefined) =>
-      console.log(`  ${label.padEnd(22)} ${fmt(a).padEnd(26)} ${peer ? fmt(b).padEnd(30) : ''} ${peer ? `peer/ours ${ratio(a, b)}` : ''}`);
-    console.log(`  ${''.padEnd(22)} ${'istio-sec'.padEnd(26)} ${peer ? 'yaml-language-server'.padEnd(30) : ''}`);
-    line('open → diagnostics', ours.openCold, peer?.openCold);
-    line('reopen (warm)', ours.openWarm, peer?.openWarm);
-    line('edit → diagnostics', ours.edit, peer?.edit);
-    line('completion', ours.completion, peer?.completion);
-    line('hover', ours.hover, peer?.hover);
-    line('peak RSS (MB)', ours.peakRssMb, peer?.peakRssMb);
-    console.log(`  open / bare parse: ${(ours.openCold.median / floor.median).toFixed(2)}×\n`);
+    const dir = writeTree(new Map([['file.yaml', text]]));
+    const floor = parseFloorMs(dir);
+    rmSync(dir, { recursive: true, force: true });
+    const ours = await measureFile('istio-sec', text, schemaUri);
+    const peer = WITH_PEER ? await measureFile('yaml-language-server', text, schemaUri) : undefined;
+    sizes.push({ documents: n, bytes: text.length, parseFloor: floor, istioSec: ours, yamlLanguageServer: peer });
+    for (const [name, r] of [['istio-sec', ours], ['yaml-language-server', peer]] as const) {
+      if (!r) continue;
+      log(`| ${n} | ${(text.length / 1024).toFixed(0)} | ${f1(floor.p50)} | ${name} | ${f1(r.open.p50)} (${(r.open.p50 / floor.p50).toFixed(2)}× parse) | ${cell(r.edit)} | ${cell(r.completion)} | ${cell(r.hover)} | ${f1(r.peakRssMb.p50)} |`);
+    }
+    if (n === 1000) budgets.push(['edit → diagnostics p95 ≤ 25 ms at 1,000 documents', `${f1(ours.edit.p95)} ms`, ours.edit.p95 <= 25]);
+    if (n === 5000) {
+      budgets.push(['edit → diagnostics p95 ≤ 40 ms at 5,000 documents', `${f1(ours.edit.p95)} ms`, ours.edit.p95 <= 40]);
+      budgets.push(['open → diagnostics ≤ 1.5 × bare parse at 5,000 documents', `${(ours.open.p50 / floor.p50).toFixed(2)}×`, ours.open.p50 <= 1.5 * floor.p50]);
+      if (peer) budgets.push(['open → diagnostics ≥ 2 × faster than yaml-language-server at 5,000', `${(peer.open.p50 / ours.open.p50).toFixed(2)}×`, peer.open.p50 >= 2 * ours.open.p50]);
+      budgets.push(['peak RSS ≤ 300 MB at 5,000 documents', `${f1(ours.peakRssMb.p50)} MB`, ours.peakRssMb.p50 <= 300]);
+    }
   }
-  const check = checkThroughput(5000);
-  console.log(`istio-sec check, 5,000 documents in 500 files: ${fmt(check.seconds, 2)} s, ${fmt(check.docsPerSecond, 0)} documents/s (process start included)`);
-  const index = await indexing(10_000, 2_000);
-  console.log(`workspace indexing, 10,000 documents in 2,000 files: ${fmt(index.seconds, 2)} s, peak RSS ${fmt(index.peakRssMb)} MB`);
+
+  let workspace: Record<string, unknown> | undefined;
+  if (WITH_WORKSPACE) {
+    const files = generateWorkspace(WORKSPACE_FILES - 1, WORKSPACE_DOCS_PER_FILE);
+    const edited = 'team-edit/edited.yaml';
+    const editedText = generateFile(EDITED_FILE_DOCS, 99).replaceAll('namespace: team-', 'namespace: edit-');
+    files.set(edited, editedText);
+    const documents = (WORKSPACE_FILES - 1) * WORKSPACE_DOCS_PER_FILE + EDITED_FILE_DOCS;
+    const dir = writeTree(files);
+    try {
+      const floor = parseFloorMs(dir);
+      const ours = await measureWorkspace('istio-sec', dir, edited, editedText, schemaUri);
+      const peer = WITH_PEER ? await measureWorkspace('yaml-language-server', dir, edited, editedText, schemaUri) : undefined;
+      const check = checkThroughput(dir, documents);
+      const floorDocsPerSecond = documents / (floor.p50 / 1000);
+      workspace = { files: WORKSPACE_FILES, documents, parseFloor: floor, istioSec: ours, yamlLanguageServer: peer, check, floorDocsPerSecond };
+      log('');
+      log(`## Workspace: ${WORKSPACE_FILES} files, ${documents} documents, typing in a ${EDITED_FILE_DOCS}-document file`);
+      log('');
+      log('| server | indexing s | edit during indexing | edit after indexing | peak RSS MB |');
+      log('|---|---|---|---|---|');
+      log(`| istio-sec | ${f1(ours.indexSeconds.p50)} | ${cell(ours.editDuring)} (${ours.editDuring.n} edits) | ${cell(ours.editAfter)} | ${f1(ours.peakRssMb.p50)} |`);
+      if (peer) log(`| yaml-language-server | (none) | (no index) | ${cell(peer.editAfter)} | ${f1(peer.peakRssMb.p50)} |`);
+      log('');
+      log(`istio-sec check --offline: ${f1(check.seconds.p50)} s, ${check.docsPerSecond.p50.toFixed(0)} documents/s (process start included); bare single-thread parse of the same files ${f1(floor.p50 / 1000)} s = ${floorDocsPerSecond.toFixed(0)} documents/s.`);
+      budgets.push(['edit p95 ≤ 30 ms in the 20,000-document workspace, after indexing', `${f1(ours.editAfter.p95)} ms`, ours.editAfter.p95 <= 30]);
+      budgets.push(['edit p95 ≤ 60 ms during indexing', `${f1(ours.editDuring.p95)} ms`, ours.editDuring.n > 0 && ours.editDuring.p95 <= 60]);
+      budgets.push(['peak RSS ≤ 500 MB for the workspace', `${f1(ours.peakRssMb.p50)} MB`, ours.peakRssMb.p50 <= 500]);
+      budgets.push(['istio-sec check throughput ≥ bare single-thread parse', `${check.docsPerSecond.p50.toFixed(0)} vs ${floorDocsPerSecond.toFixed(0)} docs/s`, check.docsPerSecond.p50 >= floorDocsPerSecond]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  log('');
+  log('## Budgets (issue 15)');
+  log('');
+  log('| budget | measured | |');
+  log('|---|---|---|');
+  for (const [what, value, ok] of budgets) log(`| ${what} | ${value} | ${verdict(ok)} |`);
 
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  const out = { date: new Date().toISOString(), machine, runs: RUNS, sizes: rows, check, indexing: index };
+  const out = { date: new Date().toISOString(), machine, runs: RUNS, edits: EDITS, sizes, workspace, budgets: budgets.map(([what, value, met]) => ({ what, value, met })) };
   writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(out, null, 2) + '\n');
+  writeFileSync(join(ROOT, 'bench', 'results', 'latest.md'), lines.join('\n') + '\n');
   rmSync(schemaDir, { recursive: true, force: true });
-  console.log('\nwritten: bench/results/latest.json');
+  console.log('\nwritten: bench/results/latest.json, bench/results/latest.md');
 }
 
 main().catch((err: unknown) => {
