@@ -38,3 +38,12 @@ describe('AnalysisHost.preload (worker threads)', () => {
     assert.equal(await new AnalysisHost().preload([generateFile(400)]), 0);
   });
 });
+
+describe('worker warm-up documents', () => {
+  it('are valid: warming up reports nothing', async () => {
+    const { WARMUP_DOCUMENTS } = await import('../../engine/src/parallel/warmup');
+    const host = new AnalysisHost();
+    WARMUP_DOCUMENTS.forEach((t, i) => host.setFile(`w${i}.yaml`, t));
+    assert.deepEqual(WARMUP_DOCUMENTS.map((_, i) => host.diagnostics(`w${i}.yaml`).filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => f.code)), WARMUP_DOCUMENTS.map(() => []));
+  });
+});

@@ -109,13 +109,21 @@ export function isTransitionRule(rule: string): boolean {
 }
 
 export function evaluateRule(rule: string, self: unknown, opts: EvaluateOptions = {}): CelOutcome {
+  return evaluateRuleOn(rule, () => toCelInput(self), opts);
+}
+
+/**
+ * evaluateRule with `self` already converted (lazily, once): several rules on one value share a
+ * conversion, which is most of an evaluation's cost on large values.
+ */
+export function evaluateRuleOn(rule: string, self: () => CelInput, opts: EvaluateOptions = {}): CelOutcome {
   const c = compiled(rule);
   if (!c.ok) return { ok: false, error: c.error };
   if (c.rule.usesOldSelf && !('oldSelf' in opts)) {
     return { ok: false, error: 'oldSelf is only available when updating an existing object' };
   }
   try {
-    const bindings: Record<string, CelInput> = { self: toCelInput(self) };
+    const bindings: Record<string, CelInput> = { self: self() };
     if ('oldSelf' in opts) bindings.oldSelf = toCelInput(opts.oldSelf);
     const result = c.rule.program(bindings);
     if (isCelError(result)) return { ok: false, error: result.message };

@@ -40,6 +40,8 @@ export interface HostOptions {
   now?: () => number;
   /** The bundled analysis worker (dist/analysisWorker.js): large inputs are analysed on worker threads. */
   workerScript?: string;
+  /** Worker threads are stopped after this long without work (default 60 s); started again on demand. */
+  workerIdleMs?: number;
 }
 
 /** Per document entry: its findings other than cross-resource ones, shifted to the file, and what they were computed from. */
@@ -151,10 +153,43 @@ export class AnalysisHost {
    * up. Returns how many documents were analysed there.
    */
   async preload(texts: readonly string[], minDocuments = 200): Promise<number> {
+    const pool = this.startWorkers();
+    if (!pool) return 0;
+    clearTimeout(this.poolIdle);
+    this.preloading++;
+    try {
+      return await this.ws.prefetch(texts, pool, minDocuments);
+    } finally {
+      if (--this.preloading === 0) this.stopWorkersWhenIdle(pool);
+    }
+  }
+
+  /**
+   * Starts the worker threads now (they warm up meanwhile), so that the first large file opened
+   * finds them ready. Returns the pool, or undefined without a worker script.
+   */
+  startWorkers(): AnalysisPool | undefined {
     const script = this.options.workerScript;
-    if (!script || !existsSync(script)) return 0;
-    this.pool ??= new AnalysisPool(script, Math.max(1, Math.min(4, cpus().length)));
-    return this.ws.prefetch(texts, this.pool, minDocuments);
+    if (!script || !existsSync(script)) return undefined;
+    if (!this.pool) {
+      this.pool = new AnalysisPool(script, Math.max(1, Math.min(4, cpus().length)));
+      this.stopWorkersWhenIdle(this.pool);
+    }
+    return this.pool;
+  }
+
+  private poolIdle: NodeJS.Timeout | undefined;
+  private preloading = 0;
+
+  /** Idle workers hold tens of MB each: stopped after a while without work. */
+  private stopWorkersWhenIdle(pool: AnalysisPool): void {
+    clearTimeout(this.poolIdle);
+    this.poolIdle = setTimeout(() => {
+      if (this.pool !== pool) return;
+      this.pool = undefined;
+      void pool.close();
+    }, this.options.workerIdleMs ?? 60_000);
+    this.poolIdle.unref();
   }
 
   /** New settings: namespaces re-derive everything; network settings only drop JWKS results. */
@@ -175,6 +210,7 @@ export class AnalysisHost {
 
   dispose(): void {
     this.ws.dispose();
+    clearTimeout(this.poolIdle);
     void this.pool?.close();
     this.pool = undefined;
   }

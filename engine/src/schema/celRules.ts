@@ -3,7 +3,9 @@
  * Rules run on create semantics: transition rules (oldSelf) are skipped, and nothing runs when the
  * walk found a type error (the API server then reports "some validation rules were not checked").
  */
-import { compileRule, evaluateRule, isTransitionRule } from '../cel';
+import { compileRule, evaluateRule, evaluateRuleOn, isTransitionRule } from '../cel';
+import type { CelInput } from '@bufbuild/cel';
+import { toCelInput } from '../cel/values';
 import type { Path } from '../model/locate';
 import { parseFieldPath } from './paths';
 import type { ValidationRule } from './types';
@@ -11,13 +13,17 @@ import { nodeRange, type CelTask, type WalkState } from './walk';
 
 export type RuleVerdict = { ok: true } | { ok: false; message: string; detail?: string };
 
-/** Evaluates one rule on a present value: ok, or why the API server would reject the object. */
-export function evaluateValidationRule(rule: ValidationRule, self: unknown): RuleVerdict | undefined {
+/**
+ * Evaluates one rule on a present value: ok, or why the API server would reject the object.
+ * `input` converts the value for CEL (memoize it when several rules share the value).
+ */
+export function evaluateValidationRule(rule: ValidationRule, self: unknown, input: () => CelInput = () => toCelInput(self)): RuleVerdict | undefined {
   if (isTransitionRule(rule.rule) || !compileRule(rule.rule).ok) return undefined;
-  const outcome = evaluateRule(rule.rule, self);
+  const outcome = evaluateRuleOn(rule.rule, input);
+  if (outcome.ok && outcome.value === true) return { ok: true };
+  // The message (an expression for some rules) is computed only for a failing rule.
   const message = rule.messageExpression ? messageFromExpression(rule, self) : (rule.message ?? `failed rule: ${rule.rule}`);
-  if (!outcome.ok) return { ok: false, message, detail: outcome.error };
-  return outcome.value === true ? { ok: true } : { ok: false, message };
+  return outcome.ok ? { ok: false, message } : { ok: false, message, detail: outcome.error };
 }
 
 function messageFromExpression(rule: ValidationRule, self: unknown): string {
@@ -33,8 +39,10 @@ function targetPath(task: CelTask, rule: ValidationRule): Path {
 export function runCelTasks(st: WalkState): void {
   if (st.typeErrors > 0) return;
   for (const task of st.celTasks) {
+    let converted: CelInput | undefined;
+    const input = (): CelInput => (converted ??= toCelInput(task.value));
     for (const rule of task.rules) {
-      const verdict = evaluateValidationRule(rule, task.value);
+      const verdict = evaluateValidationRule(rule, task.value, input);
       if (!verdict || verdict.ok) continue;
       const detail = verdict.detail ? ` (the rule could not be evaluated: ${verdict.detail})` : '';
       st.out.push({

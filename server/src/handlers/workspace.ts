@@ -12,6 +12,9 @@ const INDEX_PROGRESS_MIN_FILES = 200;
 /** Indexing yields to pending messages after this much work: a keystroke never waits longer. */
 const INDEX_SLICE_MS = 8;
 
+/** Files read and analysed (on worker threads) together while indexing. */
+const INDEX_BATCH_FILES = 50;
+
 /** Reads what the client said at initialize. */
 export function initializeSession(session: Session, params: InitializeParams): void {
   session.canPullConfiguration = params.capabilities.workspace?.configuration === true;
@@ -62,19 +65,28 @@ export function registerWorkspace(session: Session): void {
       // Large workspaces show progress (the editor stays usable meanwhile).
       const progress = files.length >= INDEX_PROGRESS_MIN_FILES ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
       progress?.begin('Istio: indexing the workspace', 0, `${files.length} YAML files`, false);
+      // Batches are read and analysed on the worker threads (when there are) while the main thread
+      // takes the previous batch into the index in time slices: keystrokes wait at most one slice.
+      const load = async (batch: string[]): Promise<Array<[string, string | undefined]>> => {
+        const texts = await Promise.all(batch.map(async (f): Promise<[string, string | undefined]> => [pathToFileURL(f).toString(), documents.get(pathToFileURL(f).toString()) ? undefined : await readIfSmall(f)]));
+        await host.preload(texts.flatMap(([, t]) => (t === undefined ? [] : [t])), 1).catch(() => 0);
+        return texts;
+      };
       let sliceStart = performance.now();
-      for (let i = 0; i < files.length; i++) {
-        const uri = pathToFileURL(files[i]).toString();
-        if (documents.get(uri)) continue;
-        const text = await readIfSmall(files[i]);
-        if (text !== undefined && !documents.get(uri)) host.setFile(uri, text);
-        if (performance.now() - sliceStart >= INDEX_SLICE_MS) {
-          // Keep cross-resource results current slice by slice, so a keystroke pays only for its own change.
-          session.republishChanged();
-          progress?.report(Math.round((i / files.length) * 100), `${i + 1}/${files.length} files`);
-          await new Promise((r) => setImmediate(r));
-          sliceStart = performance.now();
+      let next = files.length ? load(files.slice(0, INDEX_BATCH_FILES)) : undefined;
+      for (let i = 0; next; i += INDEX_BATCH_FILES) {
+        const batch = await next;
+        next = i + INDEX_BATCH_FILES < files.length ? load(files.slice(i + INDEX_BATCH_FILES, i + 2 * INDEX_BATCH_FILES)) : undefined;
+        for (const [uri, text] of batch) {
+          if (text !== undefined && !documents.get(uri)) host.setFile(uri, text);
+          if (performance.now() - sliceStart >= INDEX_SLICE_MS) {
+            // Keep cross-resource results current slice by slice, so a keystroke pays only for its own change.
+            session.republishChanged();
+            await new Promise((r) => setImmediate(r));
+            sliceStart = performance.now();
+          }
         }
+        progress?.report(Math.round((Math.min(files.length, i + INDEX_BATCH_FILES) / files.length) * 100), `${Math.min(files.length, i + INDEX_BATCH_FILES)}/${files.length} files`);
       }
       progress?.done();
     }
@@ -82,6 +94,8 @@ export function registerWorkspace(session: Session): void {
   };
 
   connection.onInitialized(() => {
+    // Worker threads start (and warm up) now: the first large file or the index finds them ready.
+    host.startWorkers();
     indexing = loadSettings()
       .then(indexFolders)
       .catch((err: unknown) => connection.console.error(`workspace indexing failed: ${String(err)}`));
