@@ -67,7 +67,8 @@ function snapshot(host: AnalysisHost, files: Record<string, string>): unknown {
       const pos = { line: Math.max(0, line), character: 4 };
       return [host.definition(file, pos), host.references(file, pos, true)];
     });
-    out[file] = { findings, nav, lenses: host.lenses(file) };
+    const { istioDocuments, documents } = host.status(file);
+    out[file] = { findings, nav, lenses: host.lenses(file), istioDocuments, documents };
   }
   return out;
 }

@@ -298,8 +298,8 @@ export class AnalysisHost {
     const crossChecks = this.crossChecks;
     this.crossChecks = 0;
     return {
-      istioDocuments: model?.documents.filter((d) => d.analysis.resource).length ?? 0,
-      documents: model?.documents.filter((d) => d.segment.text.trim() !== '').length ?? 0,
+      istioDocuments: model?.istioDocumentCount ?? 0,
+      documents: model?.documentCount ?? 0,
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,
       update: last?.incremental ? 'incremental' : 'full',

@@ -61,6 +61,7 @@ export class FileModel {
   update(text: string): UpdateStats {
     if (text.length > MAX_FILE_BYTES) {
       this.entries = [];
+      this.counts = { documents: 0, istio: 0 };
       this.text = undefined;
       this.oversize = {
         code: 'file-too-large',
@@ -74,10 +75,31 @@ export class FileModel {
     const counter = { analyzed: 0 };
     const previous = this.entries;
     this.entries = splitDocuments(text).map((segment) => this.entryFor(segment, counter));
+    this.counts = { documents: 0, istio: 0 };
+    this.count(this.entries, 1);
     this.forgetSuperseded(previous, this.entries);
     this.text = text;
     this.istioFile = this.entries.some((e) => e.analysis.resource !== undefined) || ISTIO_API_VERSION.test(text);
     return (this.last = { documents: this.entries.length, analyzed: counter.analyzed, incremental: false });
+  }
+
+  private counts = { documents: 0, istio: 0 };
+
+  private count(entries: readonly DocumentEntry[], sign: 1 | -1): void {
+    for (const e of entries) {
+      if (e.analysis !== EMPTY) this.counts.documents += sign;
+      if (e.analysis.resource) this.counts.istio += sign;
+    }
+  }
+
+  /** Non-blank documents of the file. */
+  get documentCount(): number {
+    return this.counts.documents;
+  }
+
+  /** Documents of the file that belong to Istio API groups. */
+  get istioDocumentCount(): number {
+    return this.counts.istio;
   }
 
   /** The file's current text (what the entries describe; undefined before the first update or when over the size limit). */
@@ -136,6 +158,8 @@ export class FileModel {
     });
     const superseded = this.entries.splice(first, last - first + 1, ...replaced);
     this.forgetSuperseded(superseded, replaced);
+    this.count(superseded, -1);
+    this.count(replaced, 1);
     for (let i = first + replaced.length; i < this.entries.length; i++) {
       const seg = this.entries[i].segment;
       seg.startOffset += delta;
