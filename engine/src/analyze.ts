@@ -1,4 +1,5 @@
 import type { Finding, Range } from './diagnostics';
+import { metadataNameOffsets } from './model/fastYaml';
 import { parseDoc, type ParsedDoc } from './model/parse';
 import type { IstioResource } from './model/resource';
 import { DEFAULT_SETTINGS, type EngineSettings } from './rules/rule';
@@ -18,7 +19,7 @@ export interface DocAnalysis {
  */
 export function analyzeDocument(text: string, settings: EngineSettings = DEFAULT_SETTINGS): DocAnalysis {
   const doc = parseDoc(text);
-  const nameRange = doc.resource ? doc.rangeOf(['metadata', 'name']) : undefined;
+  const nameRange = doc.resource ? nameRangeOf(doc) : undefined;
   return { findings: runChecks(doc, settings), resource: doc.resource, nameRange };
 }
 
@@ -37,4 +38,10 @@ export function runChecks(doc: ParsedDoc, settings: EngineSettings): Finding[] {
     }
   }
   return findings;
+}
+
+/** metadata.name's range: a line scan for the usual layout, else the syntax tree (and the kind when there is no name). */
+function nameRangeOf(doc: ParsedDoc): Range {
+  const quick = doc.resource?.name !== undefined ? metadataNameOffsets(doc.text) : undefined;
+  return quick ? doc.lines.range(quick[0], quick[1]) : doc.rangeOf(['metadata', 'name']);
 }

@@ -11,7 +11,7 @@ import { checkInlineJwks } from './jwks/check';
 export type DocumentCheck = (doc: ParsedDoc, settings: EngineSettings, out: Finding[]) => void;
 
 function hasSyntaxErrors(doc: ParsedDoc): boolean {
-  return doc.yaml.errors.some((e) => e.code !== 'DUPLICATE_KEY');
+  return doc.syntaxErrors;
 }
 
 /** Structural validation from the CRDs (types, enums, required, unknown fields, CEL rules). */

@@ -40,7 +40,14 @@ export function collectJwtRules(doc: ParsedDoc): JwtRuleRef[] {
       const v = rule[name];
       if (typeof v !== 'string' || v === '') return undefined;
       const p = [...path, name];
-      return { value: v, range: doc.rangeOf(p, 'value'), path: p };
+      // The range is resolved when used (it needs the document's syntax tree).
+      return {
+        value: v,
+        path: p,
+        get range(): Range {
+          return doc.rangeOf(p, 'value');
+        },
+      };
     };
     return [{ index, path, issuer: field('issuer'), jwksUri: field('jwksUri'), jwks: field('jwks') }];
   });

@@ -1,6 +1,7 @@
 import { parseDocument, type Document, type YAMLError } from 'yaml';
 import type { Finding, Range } from '../diagnostics';
 import { LineIndex } from '../text/lineIndex';
+import { fastParseYaml } from './fastYaml';
 import { offsetsOf, type Path, type Target } from './locate';
 import { identifyResource, type IstioResource } from './resource';
 
@@ -20,6 +21,8 @@ export interface ParsedDoc {
   resource?: IstioResource;
   /** YAML-level findings (syntax errors, duplicate keys, tabs...). */
   findings: Finding[];
+  /** True when `yaml` reported an error other than a duplicate key (the document is not validated further). */
+  syntaxErrors: boolean;
   rangeOf(path: Path, target?: Target): Range;
 }
 
@@ -39,9 +42,58 @@ function yamlFinding(e: YAMLError, lines: LineIndex, severity: 'error' | 'warnin
   return { code, severity, message: `${prefix}${message}`, range: lines.range(start, Math.max(end, start + 1)) };
 }
 
+const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false, logLevel: 'error' } as const;
+
+/** A parsed document whose `yaml` Document and line index are built on first use. */
+class LazyDoc implements ParsedDoc {
+  private yamlDoc: Document | undefined;
+  private lineIndex: LineIndex | undefined;
+  readonly resource: IstioResource | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly data: unknown,
+    readonly findings: Finding[],
+    readonly syntaxErrors: boolean,
+    yaml?: Document,
+    lines?: LineIndex,
+  ) {
+    this.yamlDoc = yaml;
+    this.lineIndex = lines;
+    this.resource = data !== undefined ? identifyResource(data) : undefined;
+  }
+
+  get yaml(): Document {
+    this.yamlDoc ??= parseDocument(this.text, YAML_OPTIONS);
+    return this.yamlDoc;
+  }
+
+  get lines(): LineIndex {
+    this.lineIndex ??= new LineIndex(this.text);
+    return this.lineIndex;
+  }
+
+  rangeOf(path: Path, target: Target = 'value'): Range {
+    const [s, e] = offsetsOf(this.yaml, path, target);
+    return this.lines.range(s, e);
+  }
+}
+
+/**
+ * Parses one document. The common manifest subset is read by the fast reader (plain data only:
+ * the `yaml` Document, needed for positions, is built when a finding asks for one); anything else
+ * goes through `yaml`, whose errors and warnings become findings.
+ */
 export function parseDoc(text: string): ParsedDoc {
+  const fast = fastParseYaml(text);
+  if (fast) return new LazyDoc(text, fast.data, [], false);
+  return parseDocSlow(text);
+}
+
+/** Parses with `yaml` (the reference the fast reader is tested against). */
+export function parseDocSlow(text: string): ParsedDoc {
   const lines = new LineIndex(text);
-  const yaml = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false, logLevel: 'error' });
+  const yaml = parseDocument(text, YAML_OPTIONS);
   const findings: Finding[] = [];
   for (const e of yaml.errors) findings.push(yamlFinding(e, lines, 'error'));
   for (const w of yaml.warnings) findings.push(yamlFinding(w, lines, 'warning'));
@@ -57,17 +109,5 @@ export function parseDoc(text: string): ParsedDoc {
       range: lines.range(0, Math.min(text.length, 1)),
     });
   }
-  const resource = data !== undefined ? identifyResource(data) : undefined;
-  return {
-    text,
-    lines,
-    yaml,
-    data,
-    resource,
-    findings,
-    rangeOf(path: Path, target: Target = 'value'): Range {
-      const [s, e] = offsetsOf(yaml, path, target);
-      return lines.range(s, e);
-    },
-  };
+  return new LazyDoc(text, data, findings, yaml.errors.some((e) => e.code !== 'DUPLICATE_KEY'), yaml, lines);
 }
