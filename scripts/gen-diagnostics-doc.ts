@@ -17,6 +17,7 @@ const PAGES: Record<string, string> = {
   'diagnostics/workspace.md': 'Cross-resource checks across the workspace',
   'diagnostics/jwks.md': 'JWKS and OIDC endpoints',
   'diagnostics/jwt.md': 'Tokens found in files',
+  'diagnostics/templates.md': 'Helm templates and placeholders',
 };
 
 export function render(): string {

@@ -3,6 +3,7 @@ import { codeDocPage } from './diagnostics';
 import { JWKS_CODES } from './jwks/codes';
 import { JWT_CODES } from './jwt/codes';
 import { RULES } from './rules';
+import { TEMPLATE_CODES } from './templates/codes';
 import { CROSS_RULES } from './workspace/rules';
 
 /** One diagnostic code: what docs/diagnostics.md lists. */
@@ -63,6 +64,7 @@ export function allCodes(): CodeInfo[] {
   for (const r of CROSS_RULES) add(r.code, r.severity, r.summary, r.source);
   for (const [code, c] of Object.entries(JWKS_CODES)) add(code, c.severity, c.summary, c.source);
   for (const [code, c] of Object.entries(JWT_CODES)) add(code, c.severity, c.summary, c.source);
+  for (const [code, c] of Object.entries(TEMPLATE_CODES)) add(code, c.severity, c.summary, c.source);
   const seen = new Set<string>();
   return out.filter((c) => (seen.has(c.code) ? false : (seen.add(c.code), true)));
 }

@@ -112,6 +112,9 @@ export function codeDocPage(code: string): string {
       return 'diagnostics/jwt.md';
     case 'xref':
       return 'diagnostics/workspace.md';
+    case 'helm':
+    case 'placeholder':
+      return 'diagnostics/templates.md';
     default:
       return 'diagnostics.md';
   }

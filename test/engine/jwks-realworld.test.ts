@@ -33,10 +33,11 @@ describe('JWKS checks on real-world manifests', () => {
         }
       }
     }
-    assert.ok(seen.includes('auth0-blog-istio-auth0-integration/security/auth0-authn.yaml:8:jwks-dns-failure'), seen.join('\n'));
+    // `https://{YOUR_DOMAIN}/…` is a tutorial placeholder (placeholder-value): it is not fetched, so it has no JWKS finding.
+    assert.ok(!seen.some((s) => s.startsWith('auth0-blog-istio-auth0-integration/security/auth0-authn.yaml:')), seen.join('\n'));
     // 0-based lines. Issuers such as `example.com` without jwksUri: istiod's discovery fails at run time.
     assert.ok(seen.includes('istio-istio/pkg/test/datasets/validation/dataset/security-v1-RequestAuthentication.yaml:10:jwks-invalid-url'), seen.join('\n'));
-    assert.deepEqual([...new Set(seen.map((s) => s.split(':')[2]))].sort(), ['jwks-dns-failure', 'jwks-invalid-url']);
+    assert.deepEqual([...new Set(seen.map((s) => s.split(':')[2]))].sort(), ['jwks-invalid-url']);
   });
 
   it('imports the published sample key sets without problems', async () => {

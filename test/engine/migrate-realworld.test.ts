@@ -90,7 +90,7 @@ function convertedFacts(objs: Obj[]): Facts {
 
 /** The rinormaloku file keeps its `{YOUR_DOMAIN}` placeholder, which no Istio accepts as a URL. */
 function isPlaceholderError(e: string): boolean {
-  return /schema-cel spec\.jwtRules\[0\]\.jwksUri: url must have scheme/.test(e);
+  return /placeholder-value spec\.jwtRules\[0\]\.jwksUri: "\{YOUR_DOMAIN\}" is a placeholder/.test(e);
 }
 
 describe('migrate: real-world legacy manifests', () => {

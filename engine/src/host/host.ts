@@ -9,6 +9,7 @@ import type { DocumentEntry, FileModel, UpdateStats } from '../model/fileModel';
 import { outline } from '../outline';
 import { AnalysisPool } from '../parallel/pool';
 import type { SimRequest, SimTarget, SimulationResult } from '../simulate/index';
+import { templateNotice, type TemplateTotals } from '../templates/notice';
 import { LineIndex } from '../text/lineIndex';
 import { minimalEdit } from '../text/minimalEdit';
 import type { IndexedResource } from '../workspace/index';
@@ -71,6 +72,8 @@ export class AnalysisHost {
   private readonly versions = new Map<string, number>();
   private readonly changed = new Set<string>();
   private entryStates = new WeakMap<DocumentEntry, EntryState>();
+  /** Per file model: its last helm-template notice and what it was built from. */
+  private readonly notices = new WeakMap<FileModel, { totals: TemplateTotals; entry: DocumentEntry; startLine: number; finding: Finding | undefined }>();
   private pool: AnalysisPool | undefined;
   /** Files whose diagnostics showed a token (they change with the workspace's jwtRules). */
   private readonly tokenFiles = new Set<string>();
@@ -274,21 +277,36 @@ export class AnalysisHost {
     for (const r of this.ws.cross.reportedIn(file)) crossOf.set(r.entryRef, r);
     const out: Finding[] = [];
     let tokens = false;
+    // The file's helm-template notice goes with its first template document.
+    let notice = model.templateTotals.documents > 0;
     for (const entry of model.documents) {
       const state = this.entryState(entry);
       tokens ||= state.mayHaveTokens;
       const own = state.shifted;
       const r = crossOf.get(entry);
-      if (!r) {
+      const extra = notice && entry.analysis.template ? this.templateNotice(model, entry) : undefined;
+      if (extra) notice = false;
+      if (!r && !extra) {
         for (const f of own) out.push(f);
         continue;
       }
-      const cross = this.ws.cross.findingsOf(r).map((f) => shiftFinding(f, entry.segment.startLine));
-      for (const f of [...own, ...cross].sort(compareFindings)) out.push(f);
+      const cross = r ? this.ws.cross.findingsOf(r).map((f) => shiftFinding(f, entry.segment.startLine)) : NO_FINDINGS;
+      for (const f of [...own, ...cross, ...(extra ? [extra] : [])].sort(compareFindings)) out.push(f);
     }
     if (tokens) this.tokenFiles.add(file);
     else this.tokenFiles.delete(file);
     return out;
+  }
+
+  /** A file's helm-template notice, placed in `first` (its first template document): rebuilt only when the totals or that place changed. */
+  private templateNotice(model: FileModel, first: DocumentEntry): Finding | undefined {
+    const totals = model.templateTotals;
+    const startLine = first.segment.startLine;
+    const last = this.notices.get(model);
+    if (last?.totals === totals && last.entry === first && last.startLine === startLine) return last.finding;
+    const finding = templateNotice(totals, first.analysis.template, startLine);
+    this.notices.set(model, { totals, entry: first, startLine, finding });
+    return finding;
   }
 
   /** What a file holds, how its last update went, and the cross-resource checks run since the previous status. */

@@ -2,6 +2,7 @@
 import type { Finding, Range } from '../diagnostics';
 import type { Path } from '../model/locate';
 import type { ParsedDoc } from '../model/parse';
+import { isPlaceholderText } from '../templates/placeholders';
 import { JWKS_CODES, type JwksCode } from './codes';
 import { rangeInJsonScalar } from './inlineRange';
 import { analyzeJwksText, type KeySetAnalysis, type KeySetProblem, type KeySummary } from './keys';
@@ -249,7 +250,8 @@ async function checkRule(rule: JwtRuleRef, opts: ReachabilityOptions): Promise<{
  * uses the inline set); their findings come from checkInlineJwks. Never throws.
  */
 export async function checkJwksReachability(doc: ParsedDoc, opts: ReachabilityOptions = {}): Promise<JwksReport> {
-  const rules = collectJwtRules(doc);
+  // A placeholder or template host (`https://{YOUR_DOMAIN}/…`, `{{ .Values.issuer }}`) is not a place to fetch from.
+  const rules = collectJwtRules(doc).filter((r) => ![r.jwksUri, r.issuer].some((v) => v && isPlaceholderText(v.value)));
   const withNs: ReachabilityOptions = { ...opts, namespace: doc.resource?.namespace ?? opts.namespace };
   const now = (opts.cache?.now ?? Date.now)();
   const results = await Promise.all(

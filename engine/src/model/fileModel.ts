@@ -1,6 +1,7 @@
 import { analyzeDocument, type DocAnalysis } from '../analyze';
 import { compareFindings, shiftFinding, type Finding } from '../diagnostics';
 import { DEFAULT_SETTINGS, type EngineSettings } from '../rules/rule';
+import { addTemplate, NO_TEMPLATES, type TemplateTotals } from '../templates/notice';
 import { detached } from '../text/detached';
 import { AnalysisCache } from './analysisCache';
 import { isBlankSegment, splitDocuments, type Segment } from './split';
@@ -49,6 +50,8 @@ export class FileModel {
   private entries: DocumentEntry[] = [];
   private oversize: Finding | undefined;
   private istioFile = false;
+  /** The Helm template documents' summaries, summed (kept per edit from the replaced documents). */
+  private templates: TemplateTotals = NO_TEMPLATES;
   /** The text the entries describe (for incremental edits). */
   private text: string | undefined;
   private last: UpdateStats = { documents: 0, analyzed: 0, incremental: false };
@@ -63,6 +66,7 @@ export class FileModel {
       this.entries = [];
       this.counts = { documents: 0, istio: 0 };
       this.text = undefined;
+      this.templates = NO_TEMPLATES;
       this.oversize = {
         code: 'file-too-large',
         severity: 'warning',
@@ -76,6 +80,7 @@ export class FileModel {
     const previous = this.entries;
     this.entries = splitDocuments(text).map((segment) => this.entryFor(segment, counter));
     this.counts = { documents: 0, istio: 0 };
+    this.templates = NO_TEMPLATES;
     this.count(this.entries, 1);
     this.forgetSuperseded(previous, this.entries);
     this.text = text;
@@ -89,6 +94,7 @@ export class FileModel {
     for (const e of entries) {
       if (e.analysis !== EMPTY) this.counts.documents += sign;
       if (e.analysis.resource) this.counts.istio += sign;
+      if (e.analysis.template) this.templates = addTemplate(this.templates, e.analysis.template, sign);
     }
   }
 
@@ -110,6 +116,11 @@ export class FileModel {
   /** The one finding of a file over the size limit (nothing else is reported for it). */
   get oversizeFinding(): Finding | undefined {
     return this.oversize;
+  }
+
+  /** What the Helm template documents of the file left unchecked, summed (NO_TEMPLATES when none is a template). */
+  get templateTotals(): TemplateTotals {
+    return this.templates;
   }
 
   /** What the last update or edit did. */

@@ -72,6 +72,11 @@ export class IndexedResource {
   }
 }
 
+/** A document is indexed when it is an Istio resource whose name (and namespace) are known: not templated, not missing. */
+function indexable(entry: DocumentEntry): boolean {
+  return Boolean(entry.analysis.resource?.kind) && entry.analysis.indexable !== false;
+}
+
 /**
  * A derived lookup over the index: resources of some kinds filed under keys a function computes
  * (gateway servers by selector+port+host, DestinationRules by host...). Cross rules read through
@@ -222,7 +227,7 @@ export class WorkspaceIndex {
     const pending: Array<{ entry: DocumentEntry; at: number }> = [];
     const next: Array<IndexedResource | undefined> = [];
     for (const entry of entries) {
-      if (!entry.analysis.resource?.kind) continue;
+      if (!indexable(entry)) continue;
       const same = byAnalysis.get(entry.analysis)?.find((r) => !kept.has(r));
       if (same) {
         kept.add(same);
