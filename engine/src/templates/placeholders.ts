@@ -121,8 +121,9 @@ function message(p: Placeholder, replaced: readonly Finding[], severity: Severit
     return head + verdict;
   }
   if (severity === 'information') return `${head} As written it is a valid string, so nothing else reports it.`;
-  const codes = [...new Set(replaced.map((f) => f.code))].join(', ');
-  return `${head} As written it would be ${severity === 'error' ? 'rejected' : 'warned about'} (${codes}).`;
+  const worst = replaced.filter((f) => f.severity === severity);
+  const by = worst.some((f) => f.code === 'schema-cel') ? 'a validation rule of the CRD' : worst.some((f) => f.code.startsWith('schema-') || f.code.startsWith('metadata-')) ? 'the CRD schema' : "istiod's validation";
+  return `${head} As written it would be ${severity === 'error' ? 'rejected' : 'warned about'} by ${by}.`;
 }
 
 /**
