@@ -11,6 +11,7 @@ Usage: istio-sec <command> [options]
 
 Commands:
   check [--format text|json|sarif] [--offline] <file or dir>...   validate manifests
+        [--helm <chart> [--values f]] [--kustomize <dir>]         ... or render a chart / overlay and validate the output
   decode <token | ->                                              decode a JWT (header, payload, times)
   simulate [options] <file or dir>...                             simulate a request against the policies
   migrate [options] <file>...                                     convert removed Istio APIs to today's resources

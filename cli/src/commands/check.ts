@@ -1,13 +1,21 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AnalysisHost, DEFAULT_HOST_SETTINGS } from '../../../engine/src/host/index';
+import { AnalysisHost, checkHelmChart, checkKustomize, compareFindings, DEFAULT_HOST_SETTINGS } from '../../../engine/src/host/index';
 import { collectYamlFiles, readSource, type SourceFile } from '../files';
 import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
-import { EXIT, UsageError, type Command } from '../io';
+import { EXIT, UsageError, type CliIO, type Command } from '../io';
 import { VERSION } from '../version';
 
-export const CHECK_USAGE = `Usage: istio-sec check [--format text|json|sarif] [--offline] <file or dir>...
-Validates Istio manifests; directories are searched for .yaml and .yml files.
-Exit status: 0 no error, 1 errors reported, 2 usage or internal failure.`;
+export const CHECK_USAGE = `Usage: istio-sec check [--format text|json|sarif] [--offline] [<file or dir>...]
+                       [--helm <chart dir> [--values <file>]...] [--kustomize <dir>]...
+Validates Istio manifests; directories are searched for .yaml and .yml files. Helm chart templates
+are checked without rendering (template actions masked).
+  --helm <chart>      render the chart with \`helm template\` (helm must be on PATH) and check the
+                      output; findings are placed in the templates (# Source: comments)
+  --values <file>     a values file for --helm (repeatable)
+  --kustomize <dir>   render the overlay with \`kubectl kustomize\` and check the output; findings are
+                      placed in the resource file, patch or kustomization that produced them
+Exit status: 0 no error, 1 errors reported, 2 usage or internal failure (or the renderer is missing or failed).`;
 
 export interface CheckOptions {
   /** Make no network request (no JWKS or OIDC discovery fetch). */
@@ -42,6 +50,29 @@ export async function checkFiles(files: readonly string[], opts: CheckOptions = 
   return results;
 }
 
+/** A chart or overlay to render and check. */
+type RenderRequest = { kind: 'helm'; dir: string; values: readonly string[] } | { kind: 'kustomize'; dir: string };
+
+/** Renders and checks one chart or overlay: findings per source file, or why it could not. */
+async function checkRender(req: RenderRequest, io: CliIO): Promise<FileFindings[] | string> {
+  const dir = resolve(io.cwd, req.dir);
+  const r =
+    req.kind === 'helm'
+      ? await checkHelmChart(dir, req.values.map((v) => resolve(io.cwd, v)), { env: io.env })
+      : await checkKustomize(dir, { env: io.env, label: req.dir });
+  if (!r.ok) return r.message;
+  return [...r.findings].map(([file, findings]) => ({ file, findings }));
+}
+
+/** Adds rendered findings to the file results (a file checked both ways gets both lists). */
+function mergeResults(results: FileFindings[], more: readonly FileFindings[]): void {
+  for (const m of more) {
+    const same = results.find((r) => r.file === m.file);
+    if (same) same.findings = [...same.findings, ...m.findings].sort(compareFindings);
+    else results.push(m);
+  }
+}
+
 export const check: Command = async (args, io) => {
   const { values, positionals } = parseArgs({
     args,
@@ -49,11 +80,19 @@ export const check: Command = async (args, io) => {
     options: {
       format: { type: 'string', short: 'f', default: 'text' },
       offline: { type: 'boolean', default: false },
+      helm: { type: 'string', multiple: true },
+      values: { type: 'string', multiple: true },
+      kustomize: { type: 'string', multiple: true },
     },
   });
   const format = values.format as OutputFormat;
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown --format '${format}' (expected text, json or sarif)`);
-  if (positionals.length === 0) throw new UsageError('check needs at least one file or directory');
+  const renders: RenderRequest[] = [
+    ...(values.helm ?? []).map((dir): RenderRequest => ({ kind: 'helm', dir, values: values.values ?? [] })),
+    ...(values.kustomize ?? []).map((dir): RenderRequest => ({ kind: 'kustomize', dir })),
+  ];
+  if (values.values?.length && !values.helm?.length) throw new UsageError('--values goes with --helm <chart>');
+  if (positionals.length === 0 && renders.length === 0) throw new UsageError('check needs at least one file or directory (or --helm / --kustomize)');
   let files: string[];
   try {
     files = collectYamlFiles(positionals, io.cwd);
@@ -61,6 +100,14 @@ export const check: Command = async (args, io) => {
     throw new UsageError((err as Error).message);
   }
   const results = await checkFiles(files, { offline: values.offline === true, env: io.env });
+  for (const req of renders) {
+    const rendered = await checkRender(req, io);
+    if (typeof rendered === 'string') {
+      io.stderr(`istio-sec check: ${rendered}\n`);
+      return EXIT.usage;
+    }
+    mergeResults(results, rendered);
+  }
   if (format === 'json') io.stdout(formatJson(results));
   else if (format === 'sarif') io.stdout(formatSarif(results, io.cwd, VERSION));
   else io.stdout(formatText(results, io.cwd));
