@@ -19,6 +19,7 @@ import {
   type TrustParams,
 } from '../../protocol/src/index';
 import { registerConvertCommand } from './commands/convert';
+import { registerRenderCommands } from './commands/render';
 import type { ClusterJwksEngine } from './kube/clusterJwks';
 import { LanguageStatus } from './languageStatus';
 import { registerKubeCommands, type Prompter } from './commands/apply';
@@ -58,6 +59,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
     documentSelector: [
       { language: 'yaml', scheme: 'file' },
       { language: 'yaml', scheme: 'untitled' },
+      // Helm chart templates (vscode-kubernetes-tools gives them the helm language): checked with actions masked.
+      { language: 'helm', scheme: 'file' },
     ],
     synchronize: {
       configurationSection: SETTINGS_SECTION,
@@ -138,6 +141,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   registerKubeCommands(context, output, () => serverEngine());
   registerConvertCommand(context, () => client, output);
+  registerRenderCommands(context, () => client, output);
   const jwtCommands = registerJwtCommands(context, () => client, output);
   const defaultPrompter = jwtCommands.prompter;
 

@@ -184,6 +184,31 @@ export interface ConvertRemovedApisResult {
 }
 export const ConvertRemovedApisRequest = new RequestType<ConvertRemovedApisParams, ConvertRemovedApisResult, void>('istio/convertRemovedApis');
 
+/** Render a Kustomize overlay or a Helm chart and check the output (the client's "Check Kustomize Overlay" / "Check Helm Chart" commands). */
+export interface CheckRenderedParams {
+  renderer: 'kustomize' | 'helm';
+  /** The overlay or chart directory (a file system path). */
+  dir: string;
+  /** Helm values files. */
+  values?: string[];
+  /** The kubectl executable (the client's istioSecurity.kubectl.path). */
+  kubectlPath?: string;
+  timeoutMs?: number;
+}
+/**
+ * `Diagnostic` is the LSP Diagnostic the server publishes for the same findings (code link, related
+ * locations): this module imports no LSP types, so the request carries it as `unknown` and the
+ * server's handler and the client name it.
+ */
+export interface CheckRenderedResult<Diagnostic = unknown> {
+  ok: boolean;
+  /** One line for a notification: what was rendered and found, or why it could not be. */
+  message: string;
+  /** Diagnostics per source file URI (the patch, resource file, kustomization or template). */
+  files: Array<{ uri: string; diagnostics: Diagnostic[] }>;
+}
+export const CheckRenderedRequest = new RequestType<CheckRenderedParams, CheckRenderedResult, void>('istio/checkRendered');
+
 /** For tools and tests: the server's memory (after a garbage collection when Node runs with --expose-gc) and what it holds. */
 export interface ServerStats {
   heapUsedBytes: number;

@@ -3,6 +3,7 @@ import { registerAuthoring } from './handlers/authoring';
 import { registerJwks } from './handlers/jwks';
 import { registerJwt } from './handlers/jwt';
 import { registerNavigation } from './handlers/navigation';
+import { registerRender } from './handlers/render';
 import { registerSync } from './handlers/sync';
 import { initializeSession, registerWorkspace } from './handlers/workspace';
 import { Session } from './session';
@@ -38,5 +39,6 @@ export function startServer(connection: Connection): void {
   registerAuthoring(session);
   registerJwt(session);
   registerJwks(session);
+  registerRender(session);
   connection.listen();
 }
