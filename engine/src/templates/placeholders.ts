@@ -38,6 +38,9 @@ export function isPlaceholderText(s: string): boolean {
   return s.includes('{{') || placeholderIn(s) !== undefined;
 }
 
+/** Where an unquoted `{NAME}` / `{{ name }}` may start, anywhere in a text (the prefilter). */
+const STRUCTURAL_IN_TEXT = /\{\{?\s*[A-Za-z_]/;
+
 /** Placeholders are short one-line values: longer strings (scripts, certificates, Lua) are not read. */
 const MAX_SCALAR = 512;
 
@@ -65,7 +68,8 @@ function rangeOf(doc: ParsedDoc, node: Node): [number, number] | undefined {
 
 /** Every value of the document that is, or holds, a placeholder. */
 export function findPlaceholders(doc: ParsedDoc): Placeholder[] {
-  if (!doc.resource) return [];
+  // Most documents hold no placeholder: one scan of the text saves walking every value.
+  if (!doc.resource || (!STRUCTURAL_IN_TEXT.test(doc.text) && placeholderIn(doc.text) === undefined)) return [];
   const out: Placeholder[] = [];
   const inside: Array<[number, number]> = [];
   for (const e of entries(doc.yaml)) {

@@ -1,8 +1,9 @@
+import { parseForAnalysis } from '../analyze';
 import type { Fix, Range } from '../diagnostics';
 import { shiftRange } from '../diagnostics';
 import type { DocumentEntry } from '../model/fileModel';
 import type { Path, Target } from '../model/locate';
-import { parseDoc, type ParsedDoc } from '../model/parse';
+import type { ParsedDoc } from '../model/parse';
 import type { IndexedResource } from './index';
 
 /** A place in a resource of the index. */
@@ -23,12 +24,12 @@ export class PlaceResolver {
 
   constructor(private readonly maxParsed = 64) {}
 
-  /** The parsed document of an entry (re-parsed when not among the last few). */
+  /** The parsed document of an entry, read as analyzeDocument reads it (a Helm template masked); re-parsed when not among the last few. */
   doc(entry: DocumentEntry): ParsedDoc {
     let doc = this.parsed.get(entry);
     if (doc) this.parsed.delete(entry);
     else {
-      doc = parseDoc(entry.segment.text);
+      doc = parseForAnalysis(entry.segment.text);
       if (this.parsed.size >= this.maxParsed) this.parsed.delete(this.parsed.keys().next().value as DocumentEntry);
     }
     this.parsed.set(entry, doc);
