@@ -51,6 +51,11 @@ describe('layering', () => {
     assert.deepEqual([...protocol, ...client], []);
   });
 
+  it('util/ (helpers every layer may import) imports only Node built-ins', () => {
+    const offenders = sources(join(ROOT, 'util', 'src')).flatMap((f) => importsOf(f).filter((m) => !m.startsWith('node:')).map((m) => `${relative(ROOT, f)} imports ${m}`));
+    assert.deepEqual(offenders, []);
+  });
+
   it('the server does not import the VS Code API, and the client does not import the engine', () => {
     const server = sources(join(ROOT, 'server', 'src')).flatMap((f) =>
       importsOf(f).filter((m) => m === 'vscode' || m.startsWith('vscode-languageclient')).map((m) => `${relative(ROOT, f)} imports ${m}`),

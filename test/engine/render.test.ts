@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import type { Finding } from '../../engine/src/diagnostics';
 import { checkKustomize, findOnPath, type FindingsByFile } from '../../engine/src/render/index';
 import { checkRendered } from '../../engine/src/render/check';
+import { runFailure, runTool } from '../../engine/src/render/exec';
 import { helmObjects, helmSourceFile, splitHelmOutput } from '../../engine/src/render/helm';
 import { ROOT } from '../helpers/build';
 
@@ -110,5 +111,34 @@ describe('helm template output: # Source: mapping', () => {
       // The second document of reqauth.yaml (the ServiceEntry), at its templated port.
       `test/fixtures/helm/authz-chart/templates/reqauth.yaml:${lineCol(reqauth, '{{ .Values.port }}')} error schema-cel`,
     ]);
+  });
+});
+
+describe('runTool: a renderer as a child process (util/src/run.ts)', () => {
+  const node = process.execPath;
+
+  it('passes arguments without a shell and collects both streams', async () => {
+    const r = await runTool(node, ['-e', 'process.stdout.write(process.argv[1]); process.stderr.write("e")', '$(echo no) ; x']);
+    assert.deepEqual([r.exitCode, r.stdout, r.stderr, runFailure(r)], [0, '$(echo no) ; x', 'e', undefined]);
+  });
+
+  it('a timeout of 0 is no limit (istioSecurity.kubectl.timeoutSeconds: 0), a positive one stops the program', async () => {
+    const waits = ['-e', 'setTimeout(() => process.stdout.write("done"), 200)'];
+    const unlimited = await runTool(node, waits, { timeoutMs: 0 });
+    assert.deepEqual([unlimited.timedOut, unlimited.stdout], [false, 'done']);
+    const stopped = await runTool(node, ['-e', 'setTimeout(() => {}, 60000)'], { timeoutMs: 100 });
+    assert.equal(stopped.timedOut, true);
+    assert.match(runFailure(stopped) ?? '', /did not finish in time and was stopped$/);
+  });
+
+  it('stops on cancellation and on too much output, and says why', async () => {
+    const abort = new AbortController();
+    const pending = runTool(node, ['-e', 'setTimeout(() => {}, 60000)'], { signal: abort.signal });
+    abort.abort();
+    assert.match(runFailure(await pending) ?? '', /was cancelled$/);
+    const big = await runTool(node, ['-e', 'process.stdout.write("x".repeat(100000))'], { maxOutput: 1000 });
+    assert.match(big.stderr, /output larger than 1000 characters: stopped/);
+    const missing = await runTool(join(tmpdir(), 'istio-sec-no-such-program'), []);
+    assert.match(runFailure(missing) ?? '', /could not be started \(ENOENT\)$/);
   });
 });

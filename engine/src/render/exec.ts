@@ -1,29 +1,17 @@
 /**
- * Runs a renderer (`helm template`, `kubectl kustomize`) as a child process without a shell:
- * arguments are an array, so paths are never interpreted; a timeout or an AbortSignal kills it,
- * and output is bounded.
+ * Runs a renderer (`helm template`, `kubectl kustomize`) as a child process without a shell
+ * (util/src/run.ts): arguments are an array, so paths are never interpreted; a timeout or an
+ * AbortSignal kills it, and output is bounded. Finds the program on PATH first.
  */
-import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { runProgram, type RunOptions, type RunResult } from '../../../util/src/run';
 
-export interface ToolRun {
-  argv: string[];
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  cancelled: boolean;
-  /** Set when the program could not be started (ENOENT: not found, EACCES: not executable). */
-  spawnError?: NodeJS.ErrnoException;
-}
+export type ToolRun = RunResult;
 
-export interface ToolOptions {
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  /** Kills the program after this many milliseconds (default 60 s). */
+export interface ToolOptions extends Omit<RunOptions, 'onOutput'> {
+  /** Kills the program after this many milliseconds (default 60 s; 0: no limit). */
   timeoutMs?: number;
-  signal?: AbortSignal;
   /** Output past this many characters is an error (default 64 MB). */
   maxOutput?: number;
 }
@@ -46,50 +34,9 @@ export function findOnPath(command: string, env: NodeJS.ProcessEnv = process.env
   return undefined;
 }
 
+/** Runs a renderer with its limits (util/src/run.ts does the process handling). */
 export function runTool(command: string, args: readonly string[], opts: ToolOptions = {}): Promise<ToolRun> {
-  const max = opts.maxOutput ?? 64 * 1024 * 1024;
-  return new Promise((resolve) => {
-    const run: ToolRun = { argv: [command, ...args], exitCode: null, stdout: '', stderr: '', timedOut: false, cancelled: false };
-    if (opts.signal?.aborted) return resolve({ ...run, cancelled: true });
-    const child = spawn(command, [...args], { cwd: opts.cwd, env: opts.env ?? process.env, shell: false, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    const kill = (): void => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    };
-    const onAbort = (): void => {
-      run.cancelled = true;
-      kill();
-    };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => {
-      run.timedOut = true;
-      kill();
-    }, opts.timeoutMs ?? 60_000);
-    const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
-      run[stream] += chunk.toString('utf8');
-      if (run[stream].length > max) {
-        run.stderr += `\noutput larger than ${max} characters: stopped`;
-        kill();
-      }
-    };
-    child.stdout.on('data', collect('stdout'));
-    child.stderr.on('data', collect('stderr'));
-    let settled = false;
-    const finish = (): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      resolve(run);
-    };
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      run.spawnError = err;
-      finish();
-    });
-    child.on('close', (code) => {
-      run.exitCode = code;
-      finish();
-    });
-  });
+  return runProgram(command, args, { ...opts, timeoutMs: opts.timeoutMs ?? 60_000, maxOutput: opts.maxOutput ?? 64 * 1024 * 1024 });
 }
 
 /** One line saying why a run failed, or undefined when it succeeded. */
