@@ -5,6 +5,7 @@
  */
 import { compileRule, evaluateRule, evaluateRuleOn, isTransitionRule } from '../cel';
 import type { CelInput } from '@bufbuild/cel';
+import { BoundedCache } from '../cel/boundedCache';
 import { toCelInput } from '../cel/values';
 import type { Path } from '../model/locate';
 import { parseFieldPath } from './paths';
@@ -19,6 +20,25 @@ export type RuleVerdict = { ok: true } | { ok: false; message: string; detail?: 
  */
 export function evaluateValidationRule(rule: ValidationRule, self: unknown, input: () => CelInput = () => toCelInput(self)): RuleVerdict | undefined {
   if (isTransitionRule(rule.rule) || !compileRule(rule.rule).ok) return undefined;
+  const key = verdictKey(rule, self);
+  return key === undefined ? evaluate(rule, self, input) : VERDICTS.getOrCreate(key, () => evaluate(rule, self, input));
+}
+
+/**
+ * Verdicts of small values, by (rule, value): the same ports, durations, hosts and selectors recur
+ * across the documents of a workspace, and a rule is a pure function of its value.
+ */
+const VERDICTS = new BoundedCache<string, RuleVerdict>(20_000);
+const MAX_MEMO_JSON = 256;
+
+function verdictKey(rule: ValidationRule, self: unknown): string | undefined {
+  if (typeof self === 'number' && !Number.isFinite(self)) return undefined;
+  const json = JSON.stringify(self);
+  if (json === undefined || json.length > MAX_MEMO_JSON) return undefined;
+  return `${rule.rule}\u0000${rule.messageExpression ?? ''}\u0000${rule.message ?? ''}\u0000${json}`;
+}
+
+function evaluate(rule: ValidationRule, self: unknown, input: () => CelInput): RuleVerdict {
   const outcome = evaluateRuleOn(rule.rule, input);
   if (outcome.ok && outcome.value === true) return { ok: true };
   // The message (an expression for some rules) is computed only for a failing rule.

@@ -318,7 +318,8 @@ const FORMAT_CHECKS: Record<string, { test: (s: string) => boolean; what: string
 function checkScalar(st: WalkState, schema: JSONSchema, v: unknown, path: Path, display: string): void {
   const range = (): Range => st.doc.rangeOf(path, 'value');
   if (typeof v === 'string') {
-    const length = [...v].length;
+    // Characters (code points), counted only when a bound asks.
+    const length = schema.minLength !== undefined || schema.maxLength !== undefined ? [...v].length : 0;
     if (schema.minLength !== undefined && length < schema.minLength) {
       push(st, 'schema-min-length', `${display}: must be at least ${schema.minLength} character${schema.minLength === 1 ? '' : 's'} long, is ${length}.`, range());
     }
