@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Generates schemas/<group>/<Kind>.json and schemas/index.json from Istio's CRDs
-// (../shared/istio-crds/customresourcedefinitions.gen.yaml, Istio 1.30.3).
+// (../shared/istio-crds/customresourcedefinitions.gen.yaml, Istio 1.30.3) and the Kubernetes
+// Gateway API CRDs Istio 1.30 requires (../shared/gateway-api-crds/*.yaml, v1.5.1 standard channel;
+// documents that are not CustomResourceDefinitions, such as its ValidatingAdmissionPolicy, are skipped).
 // Each kind file stores every distinct openAPIV3Schema once, with the versions that serve it.
 // Output is deterministic: object keys are sorted, arrays keep their order.
-// Usage: node scripts/gen-schemas.mjs [--check] [--crds <file>] [--out <dir>]
+// Usage: node scripts/gen-schemas.mjs [--check] [--crds <file>] [--gateway-api <dir>] [--out <dir>]
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,13 +64,22 @@ function kindFile(crd) {
   };
 }
 
-/** All generated files: relative path → content. */
-export function generate(crdText) {
+/** The CustomResourceDefinitions of YAML texts (other documents are skipped). */
+function crdsOf(texts) {
+  return texts.flatMap((text) => parseAllDocuments(text).map((d) => d.toJS())).filter((o) => o?.kind === 'CustomResourceDefinition');
+}
+
+/** The sources, named in index.json. */
+export const SOURCES = [
+  'Istio 1.30.3 customresourcedefinitions.gen.yaml',
+  'Kubernetes Gateway API v1.5.1 standard channel (gateway-api-crds/*.yaml)',
+];
+
+/** All generated files: relative path → content. `crdTexts`: YAML texts holding CRDs. */
+export function generate(crdTexts) {
   const files = new Map();
   const index = [];
-  for (const doc of parseAllDocuments(crdText)) {
-    const crd = doc.toJS();
-    if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
+  for (const crd of crdsOf(Array.isArray(crdTexts) ? crdTexts : [crdTexts])) {
     const k = kindFile(crd);
     const file = `${k.group}/${k.kind}.json`;
     files.set(file, stableJson(k));
@@ -82,7 +93,7 @@ export function generate(crdText) {
     });
   }
   index.sort((a, b) => a.group.localeCompare(b.group) || a.kind.localeCompare(b.kind));
-  files.set('index.json', stableJson({ source: 'Istio 1.30.3 customresourcedefinitions.gen.yaml', kinds: index }));
+  files.set('index.json', stableJson({ sources: SOURCES, kinds: index }));
   return files;
 }
 
@@ -95,8 +106,10 @@ function listFiles(dir) {
 
 function main() {
   const crds = argValue('--crds', resolve(root, '../shared/istio-crds/customresourcedefinitions.gen.yaml'));
+  const gatewayApi = argValue('--gateway-api', resolve(root, '../shared/gateway-api-crds'));
   const out = argValue('--out', join(root, 'schemas'));
-  const files = generate(readFileSync(crds, 'utf8'));
+  const gatewayApiFiles = readdirSync(gatewayApi).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(gatewayApi, f));
+  const files = generate([crds, ...gatewayApiFiles].map((f) => readFileSync(f, 'utf8')));
   if (process.argv.includes('--check')) {
     const stale = [...files].filter(([f, c]) => !existsSync(join(out, f)) || readFileSync(join(out, f), 'utf8') !== c).map(([f]) => f);
     const extra = listFiles(out).filter((f) => !files.has(f));
