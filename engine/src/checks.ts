@@ -1,6 +1,6 @@
 import type { Finding } from './diagnostics';
 import type { ParsedDoc } from './model/parse';
-import { REMOVED_ISTIO_GROUPS } from './model/resource';
+import { CURRENT_ISTIO_GROUPS, REMOVED_ISTIO_GROUPS } from './model/resource';
 import { RULES } from './rules';
 import type { EngineSettings, Rule, RuleContext } from './rules/rule';
 import { checkSchema } from './schema/validate';
@@ -29,10 +29,14 @@ export function rulesFor(kind: string, rules: readonly Rule[] = RULES): Rule[] {
   return rules.filter((r) => r.kinds === '*' || r.kinds.includes(kind));
 }
 
-/** Istio's semantic rules (webhook and file-only analyzers), one file per kind under rules/. */
+/**
+ * Istio's semantic rules (webhook and file-only analyzers), one file per kind under rules/. Only for
+ * Istio's groups: istiod's webhook does not validate Gateway API kinds (their CRDs' CEL rules do),
+ * and Gateway is a kind of both.
+ */
 const semanticCheck: DocumentCheck = (doc, settings, out) => {
   const resource = doc.resource;
-  if (!resource || REMOVED_ISTIO_GROUPS.has(resource.group) || hasSyntaxErrors(doc)) return;
+  if (!resource || !CURRENT_ISTIO_GROUPS.has(resource.group) || hasSyntaxErrors(doc)) return;
   for (const rule of rulesFor(resource.kind)) {
     const ctx: RuleContext = {
       resource,

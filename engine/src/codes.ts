@@ -26,9 +26,10 @@ export const CORE_CODES: Record<string, { severity: Severity | 'varies'; summary
   'file-too-large': { severity: 'warning', summary: 'The file is larger than the validator reads (20 MB); nothing in it is validated.', source: 'istio-sec limit' },
   'internal-error': { severity: 'warning', summary: 'A check failed unexpectedly; other diagnostics are still shown. Please report it.', source: 'istio-sec' },
   'removed-api': { severity: 'error', summary: 'A kind of a removed Istio API (authentication.istio.io, rbac.istio.io, config.istio.io): clusters answer "no matches for kind".', source: 'Istio 1.6 / 1.8 release notes' },
-  'api-version-not-served': { severity: 'error', summary: 'The kind exists but this apiVersion is not served by Istio 1.30; the message lists the served versions.', source: 'Istio 1.30.3 CRDs (spec.versions[].served)' },
-  'api-version-deprecated': { severity: 'warning', summary: 'The apiVersion is served but deprecated; prefer the version the message names.', source: 'Istio 1.30.3 CRDs (spec.versions[].deprecated)' },
-  'unknown-kind': { severity: 'error', summary: 'No Istio kind of that name in the API group; the message suggests the closest.', source: 'Istio 1.30.3 CRDs' },
+  'api-version-not-served': { severity: 'error', summary: 'The kind exists but this apiVersion is not served by Istio 1.30 (or, for gateway.networking.k8s.io, by the Gateway API v1.5.1 standard channel); the message lists the served versions.', source: 'Istio 1.30.3 and Gateway API v1.5.1 CRDs (spec.versions[].served)' },
+  'api-version-deprecated': { severity: 'warning', summary: 'The apiVersion is served but deprecated; prefer the version the message names.', source: 'Istio 1.30.3 and Gateway API v1.5.1 CRDs (spec.versions[].deprecated)' },
+  'unknown-kind': { severity: 'error', summary: 'No kind of that name in the Istio or Gateway API group; the message suggests the closest.', source: 'Istio 1.30.3 and Gateway API v1.5.1 standard-channel CRDs' },
+  'experimental-kind': { severity: 'information', summary: 'A Gateway API experimental-channel kind (TCPRoute, UDPRoute): not validated; a cluster with only the standard-channel CRDs Istio installs does not know it.', source: 'Gateway API v1.5.1 config/crd/experimental' },
   'metadata-name-missing': { severity: 'error', summary: 'metadata.name is missing (and no generateName).', source: 'Kubernetes API server (ObjectMeta validation)' },
   'metadata-name-invalid': { severity: 'error', summary: 'metadata.name is not a valid Kubernetes name for this kind.', source: 'Kubernetes API server (DNS-1123 subdomain)' },
   'metadata-namespace-invalid': { severity: 'error', summary: 'metadata.namespace is not a DNS-1123 label.', source: 'Kubernetes API server' },
@@ -52,7 +53,7 @@ export const CORE_CODES: Record<string, { severity: Severity | 'varies'; summary
   'schema-max-properties': { severity: 'error', summary: 'A map with more entries than allowed.', source: 'CRD OpenAPI schema' },
   'schema-duplicate-item': { severity: 'error', summary: 'A duplicate item in a list the CRD declares as a set or map (x-kubernetes-list-type).', source: 'Kubernetes API server (list-type validation)' },
   'webhook-denied': { severity: 'error', summary: 'The cluster\'s admission webhook (e.g. validation.istio.io) refused the document during apply or dry run (source "cluster"); the message is the webhook\'s. Cleared when the file is edited.', source: 'kubectl apply / --dry-run=server against the confirmed context' },
-  'schema-cel': { severity: 'error', summary: 'A CEL rule of the CRD (x-kubernetes-validations) fails; the message is the rule\'s own.', source: 'Istio 1.30.3 CRDs, evaluated like the API server' },
+  'schema-cel': { severity: 'error', summary: 'A CEL rule of the CRD (x-kubernetes-validations) fails; the message is the rule\'s own (or its messageExpression). Transition rules (oldSelf) are not run: an editor has no previous object.', source: 'Istio 1.30.3 and Gateway API v1.5.1 CRDs, evaluated like the API server' },
 };
 
 /** Every code the product reports, with its page. */

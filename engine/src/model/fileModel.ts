@@ -31,7 +31,7 @@ export interface UpdateStats {
 /** Files larger than this are not validated (a single finding says so). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-const ISTIO_API_VERSION = /^[ \t]*["']?apiVersion["']?[ \t]*:[ \t]*["']?[A-Za-z0-9.-]*istio\.io\//m;
+const ISTIO_API_VERSION = /^[ \t]*["']?apiVersion["']?[ \t]*:[ \t]*["']?(?:[A-Za-z0-9.-]*istio\.io|gateway\.networking\.k8s\.io)\//m;
 
 const EMPTY: DocAnalysis = { findings: [] };
 

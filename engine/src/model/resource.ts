@@ -1,4 +1,8 @@
-/** Identification of Kubernetes/Istio documents by apiVersion and kind. */
+/**
+ * Identification of Kubernetes/Istio documents by apiVersion and kind. The documents the extension
+ * handles ("Istio documents") are those of Istio's groups and of the Kubernetes Gateway API group,
+ * which Istio 1.30 implements and its documentation uses for every ingress and ambient task.
+ */
 
 export interface IstioResource {
   apiVersion: string;
@@ -21,6 +25,12 @@ export const CURRENT_ISTIO_GROUPS: ReadonlySet<string> = new Set([
   'extensions.istio.io',
 ]);
 
+/** The Kubernetes Gateway API group (standard channel v1.5.1, the version Istio 1.30 requires). */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/** Groups validated against CRD schemas: Istio's current groups and the Gateway API group. */
+export const VALIDATED_GROUPS: ReadonlySet<string> = new Set([...CURRENT_ISTIO_GROUPS, GATEWAY_API_GROUP]);
+
 /** Groups Istio removed (1.6 for authentication/rbac, 1.8 for Mixer's config.istio.io). */
 export const REMOVED_ISTIO_GROUPS: ReadonlySet<string> = new Set([
   'authentication.istio.io',
@@ -37,18 +47,27 @@ export function isIstioGroup(group: string): boolean {
   return CURRENT_ISTIO_GROUPS.has(group) || REMOVED_ISTIO_GROUPS.has(group) || group.endsWith('.istio.io');
 }
 
+export function isGatewayApiGroup(group: string): boolean {
+  return group === GATEWAY_API_GROUP;
+}
+
+/** Does the extension handle documents of this group (Istio's groups and the Gateway API)? */
+export function isHandledGroup(group: string): boolean {
+  return isIstioGroup(group) || isGatewayApiGroup(group);
+}
+
 function asRecord(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
-/** Returns the Istio resource a document describes, or undefined for non-Istio documents. */
+/** Returns the Istio or Gateway API resource a document describes, or undefined for other documents. */
 export function identifyResource(object: unknown): IstioResource | undefined {
   const obj = asRecord(object);
   if (!obj) return undefined;
   const apiVersion = obj.apiVersion;
   if (typeof apiVersion !== 'string') return undefined;
   const { group, version } = splitApiVersion(apiVersion);
-  if (!isIstioGroup(group)) return undefined;
+  if (!isHandledGroup(group)) return undefined;
   const metadata = asRecord(obj.metadata);
   const kind = typeof obj.kind === 'string' ? obj.kind : '';
   return {
@@ -61,4 +80,18 @@ export function identifyResource(object: unknown): IstioResource | undefined {
     object: obj,
     spec: asRecord(obj.spec) ?? {},
   };
+}
+
+/**
+ * The key the workspace index files a resource under: the kind for Istio's groups (Istio's kind
+ * names are unique across them, so `ofKind('Gateway')` keeps meaning Istio's Gateway), and
+ * `Kind.group` for the Gateway API (`Gateway.gateway.networking.k8s.io`).
+ */
+export function indexKey(group: string, kind: string): string {
+  return isIstioGroup(group) ? kind : `${kind}.${group}`;
+}
+
+/** The index key of a Gateway API kind, e.g. gatewayApiKey('HTTPRoute'). */
+export function gatewayApiKey(kind: string): string {
+  return indexKey(GATEWAY_API_GROUP, kind);
 }

@@ -9,6 +9,7 @@ import { BoundedCache } from '../cel/boundedCache';
 import { toCelInput } from '../cel/values';
 import type { Path } from '../model/locate';
 import { parseFieldPath } from './paths';
+import { celView } from './celView';
 import type { ValidationRule } from './types';
 import { nodeRange, type CelTask, type WalkState } from './walk';
 
@@ -56,13 +57,22 @@ function targetPath(task: CelTask, rule: ValidationRule): Path {
   return extra ? [...task.path, ...extra] : task.path;
 }
 
+/** Is `path` a prefix of (or equal to) `inner`? */
+function encloses(path: Path, inner: Path): boolean {
+  return path.length <= inner.length && path.every((step, i) => step === inner[i]);
+}
+
 export function runCelTasks(st: WalkState): void {
   if (st.typeErrors > 0) return;
+  const oversized = st.oversized ?? [];
   for (const task of st.celTasks) {
+    if (oversized.some((p) => encloses(task.path, p))) continue;
+    // What the rules see: escaped property names (celView), converted for CEL once for all of them.
+    const self = celView(task.value, task.schema);
     let converted: CelInput | undefined;
-    const input = (): CelInput => (converted ??= toCelInput(task.value));
+    const input = (): CelInput => (converted ??= toCelInput(self));
     for (const rule of task.rules) {
-      const verdict = evaluateValidationRule(rule, task.value, input);
+      const verdict = evaluateValidationRule(rule, self, input);
       if (!verdict || verdict.ok) continue;
       const detail = verdict.detail ? ` (the rule could not be evaluated: ${verdict.detail})` : '';
       st.out.push({

@@ -6,7 +6,7 @@
 import type { Finding } from '../diagnostics';
 import type { Path } from '../model/locate';
 import type { ParsedDoc } from '../model/parse';
-import { isObject } from './walk';
+import { isObject } from './valueTypes';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

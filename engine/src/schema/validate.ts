@@ -5,8 +5,8 @@
  */
 import type { Finding, Fix } from '../diagnostics';
 import type { ParsedDoc } from '../model/parse';
-import { CURRENT_ISTIO_GROUPS } from '../model/resource';
-import { allKinds, documentSchema, findKind, kindsOfGroup, type KindInfo } from './catalog';
+import { isGatewayApiGroup, VALIDATED_GROUPS } from '../model/resource';
+import { documentSchema, findKind, GATEWAY_API_EXPERIMENTAL_KINDS, kindByName, kindsOfGroup, type KindInfo } from './catalog';
 import { runCelTasks } from './celRules';
 import { checkMetadata } from './metadata';
 import { didYouMean, orList, requoted } from './suggest';
@@ -18,18 +18,32 @@ function replaceFix(doc: ParsedDoc, field: 'apiVersion' | 'kind', value: string,
   return { title, isPreferred: true, edits: [{ range, newText: requoted(original, value) }] };
 }
 
+/** Where a group's CRDs come from, for messages. */
+function crdSource(group: string): string {
+  return isGatewayApiGroup(group) ? 'the Gateway API v1.5.1 standard channel (the CRDs Istio 1.30 requires)' : 'Istio 1.30';
+}
+
 /** apiVersion/kind: the kind exists in the group, and the version is served. Returns the kind when both hold. */
 function checkEnvelope(doc: ParsedDoc, out: Finding[]): KindInfo | undefined {
   const resource = doc.resource;
-  if (!resource || !CURRENT_ISTIO_GROUPS.has(resource.group)) return undefined;
+  if (!resource || !VALIDATED_GROUPS.has(resource.group)) return undefined;
   const { group, version, kind } = resource;
   const info = findKind(group, kind);
+  if (!info && isGatewayApiGroup(group) && GATEWAY_API_EXPERIMENTAL_KINDS.includes(kind)) {
+    out.push({
+      code: 'experimental-kind',
+      severity: 'information',
+      message: `${kind} is a Gateway API experimental-channel kind: this document is not validated (Istio Security validates the v1.5.1 standard channel). A cluster with only the standard CRDs answers "no matches for kind ${kind}"; install the experimental channel to use it.`,
+      range: doc.rangeOf(['kind'], 'value'),
+    });
+    return undefined;
+  }
   if (!info) {
     const known = kindsOfGroup(group).map((k) => k.kind);
-    const elsewhere = allKinds().find((k) => k.kind === kind);
+    const elsewhere = kindByName(kind, group);
     const hasKind = typeof resource.object.kind === 'string';
     if (elsewhere) {
-      const apiVersion = `${elsewhere.group}/${elsewhere.servedVersions.includes(version) ? version : elsewhere.storageVersion}`;
+      const apiVersion = `${elsewhere.group}/${elsewhere.servedVersions.includes(version) ? version : elsewhere.preferredVersion}`;
       out.push({
         code: 'unknown-kind',
         severity: 'error',
@@ -52,11 +66,11 @@ function checkEnvelope(doc: ParsedDoc, out: Finding[]): KindInfo | undefined {
     return undefined;
   }
   if (!info.servedVersions.includes(version)) {
-    const apiVersion = `${group}/${info.storageVersion}`;
+    const apiVersion = `${group}/${info.preferredVersion}`;
     out.push({
       code: 'api-version-not-served',
       severity: 'error',
-      message: `${group}/${version} is not served for ${kind} by Istio 1.30; served versions: ${info.servedVersions.map((v) => `${group}/${v}`).join(', ')}.`,
+      message: `${group}/${version} is not served for ${kind} by ${crdSource(group)}; served versions: ${info.servedVersions.map((v) => `${group}/${v}`).join(', ')}.`,
       range: doc.rangeOf(['apiVersion'], 'value'),
       fixes: [replaceFix(doc, 'apiVersion', apiVersion, `Change apiVersion to ${apiVersion}`)],
     });
@@ -67,7 +81,7 @@ function checkEnvelope(doc: ParsedDoc, out: Finding[]): KindInfo | undefined {
     out.push({
       code: 'api-version-deprecated',
       severity: 'warning',
-      message: v.deprecationWarning ?? `${group}/${version} ${kind} is deprecated; use ${group}/${info.storageVersion}.`,
+      message: v.deprecationWarning ?? `${group}/${version} ${kind} is deprecated; use ${group}/${info.preferredVersion}.`,
       range: doc.rangeOf(['apiVersion'], 'value'),
       tags: ['deprecated'],
     });

@@ -9,10 +9,13 @@ import type { Finding, Fix, Range, RelatedLocation } from '../diagnostics';
 import { locate, type Path } from '../model/locate';
 import type { ParsedDoc } from '../model/parse';
 import { childSchema } from './catalog';
+import { describeSchema, explainNoForm, requiredFields, satisfies } from './combinators';
+import { compiledPattern, formatProblem } from './formats';
 import { didYouMean, orList, requoted } from './suggest';
 import type { JSONSchema, ValidationRule } from './types';
+import { acceptedTypes, isObject, jsonType, show, typeName, typeOk, type Obj } from './valueTypes';
 
-export type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
+export { isObject, jsonType } from './valueTypes';
 
 /** A CEL rule set to run on a present node once the walk is done. */
 export interface CelTask {
@@ -20,6 +23,8 @@ export interface CelTask {
   display: string;
   rules: ValidationRule[];
   value: unknown;
+  /** The node's schema: CEL sees object properties under their escaped names (`__namespace__`). */
+  schema: JSONSchema;
 }
 
 export interface WalkState {
@@ -30,36 +35,12 @@ export interface WalkState {
   celTasks: CelTask[];
   /** How messages name the document root (e.g. the kind); default "The document". */
   rootLabel?: string;
-}
-
-type Obj = Record<string, unknown>;
-
-export function isObject(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-export function jsonType(v: unknown): JsonType {
-  if (v === null || v === undefined) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-  if (typeof v === 'object') return 'object';
-  return typeof v as JsonType;
-}
-
-/** The JSON types a schema node accepts (undefined: any). */
-function acceptedTypes(schema: JSONSchema): JsonType[] | undefined {
-  if (schema['x-kubernetes-int-or-string']) return ['integer', 'string'];
-  if (!schema.type) return undefined;
-  return schema.type === 'number' ? ['number', 'integer'] : [schema.type];
-}
-
-function typeOk(schema: JSONSchema, v: unknown): boolean {
-  const accepted = acceptedTypes(schema);
-  return accepted === undefined || accepted.includes(jsonType(v));
-}
-
-function typeName(schema: JSONSchema): string {
-  return schema['x-kubernetes-int-or-string'] ? 'integer or string' : (schema.type ?? 'any');
+  /**
+   * Nodes over their maxItems / maxLength / maxProperties. CEL rules on them and above them are not
+   * run: the API server's runtime cost limit is sized for data within those bounds, and an
+   * unbounded list would make an O(n²) rule (`self.all(a, self.exists_one(b, ...))`) hang the editor.
+   */
+  oversized?: Path[];
 }
 
 function newObject(): Obj {
@@ -98,17 +79,16 @@ export function nodeRange(doc: ParsedDoc, path: Path): Range {
   return loc.depth === path.length && isScalar(loc.node) ? doc.rangeOf(path, 'value') : anchorRange(doc, path);
 }
 
+function markOversized(st: WalkState, path: Path): void {
+  (st.oversized ??= []).push(path);
+}
+
 function push(st: WalkState, code: string, message: string, range: Range, extra: Partial<Finding> = {}): void {
   st.out.push({ code, severity: 'error', message, range, ...extra });
 }
 
 function valueRange(st: WalkState, path: Path, v: unknown): Range {
   return isObject(v) || Array.isArray(v) ? anchorRange(st.doc, path) : st.doc.rangeOf(path, 'value');
-}
-
-function show(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 function childDisplay(display: string, key: string | number, isMapValue: boolean): string {
@@ -199,7 +179,7 @@ export function walkValue(st: WalkState, schema: JSONSchema, value: unknown, pat
   checkEnum(st, schema, v, path, display);
   checkCombinators(st, schema, v, path, display);
   const rules = schema['x-kubernetes-validations'];
-  if (rules?.length) st.celTasks.push({ path, display, rules, value: v });
+  if (rules?.length) st.celTasks.push({ path, display, rules, value: v, schema });
   return v;
 }
 
@@ -238,6 +218,7 @@ function walkObject(st: WalkState, schema: JSONSchema, obj: Obj, path: Path, dis
   }
   if (schema.maxProperties !== undefined && count > schema.maxProperties) {
     push(st, 'schema-max-properties', `${display}: must have at most ${schema.maxProperties} entries, has ${count}.`, anchorRange(st.doc, path));
+    markOversized(st, path);
   }
   return out;
 }
@@ -265,6 +246,7 @@ function walkArray(st: WalkState, schema: JSONSchema, arr: unknown[], path: Path
   }
   if (schema.maxItems !== undefined && out.length > schema.maxItems) {
     push(st, 'schema-max-items', `${display}: must have at most ${schema.maxItems} items, has ${out.length}.`, anchorRange(st.doc, path));
+    markOversized(st, path);
   }
   checkListType(st, schema, out, path, display);
   return out;
@@ -290,31 +272,6 @@ function checkListType(st: WalkState, schema: JSONSchema, arr: unknown[], path: 
   });
 }
 
-/** Compiled `pattern` regexes by source (the CRDs hold a handful). */
-const patternCache = new Map<string, RegExp | null>();
-
-function compiledPattern(pattern: string): RegExp | null {
-  let re = patternCache.get(pattern);
-  if (re === undefined) {
-    try {
-      re = new RegExp(pattern, 'u');
-    } catch {
-      re = null;
-    }
-    patternCache.set(pattern, re);
-  }
-  return re;
-}
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-/** Formats the API server checks on strings (Istio's CRDs use byte and date-time). */
-const FORMAT_CHECKS: Record<string, { test: (s: string) => boolean; what: string }> = {
-  byte: { test: (s) => BASE64.test(s), what: 'base64-encoded bytes' },
-  'date-time': { test: (s) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)), what: 'an RFC 3339 date-time such as 2006-01-02T15:04:05Z' },
-};
-
 function checkScalar(st: WalkState, schema: JSONSchema, v: unknown, path: Path, display: string): void {
   const range = (): Range => st.doc.rangeOf(path, 'value');
   if (typeof v === 'string') {
@@ -325,13 +282,14 @@ function checkScalar(st: WalkState, schema: JSONSchema, v: unknown, path: Path, 
     }
     if (schema.maxLength !== undefined && length > schema.maxLength) {
       push(st, 'schema-max-length', `${display}: must be at most ${schema.maxLength} characters long, is ${length}.`, range());
+      markOversized(st, path);
     }
     const re = schema.pattern !== undefined ? compiledPattern(schema.pattern) : null;
     if (re && !re.test(v)) {
       push(st, 'schema-pattern', `${display}: ${show(v)} does not match the pattern ${schema.pattern}.`, range());
     }
-    const format = schema.format !== undefined ? FORMAT_CHECKS[schema.format] : undefined;
-    if (format && !format.test(v)) push(st, 'schema-format', `${display}: ${show(v)} is not ${format.what}.`, range());
+    const format = formatProblem(schema.format, v);
+    if (format) push(st, 'schema-format', `${display}: ${show(v)} is not ${format}.`, range());
   } else if (typeof v === 'number') {
     const { minimum, maximum } = schema;
     if (minimum !== undefined && (schema.exclusiveMinimum ? v <= minimum : v < minimum)) {
@@ -365,29 +323,6 @@ function checkEnum(st: WalkState, schema: JSONSchema, v: unknown, path: Path, di
 // ---------------------------------------------------------------------------------------------
 // oneOf / anyOf / allOf / not (value validations: Istio uses them for "only one of" constraints).
 
-function satisfies(schema: JSONSchema, v: unknown): boolean {
-  if (!typeOk(schema, v)) return false;
-  if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(v))) return false;
-  if (schema.required && !(isObject(v) && schema.required.every((r) => r in v))) return false;
-  if (schema.properties && isObject(v)) {
-    for (const [k, p] of Object.entries(schema.properties)) if (k in v && !satisfies(p, v[k])) return false;
-  }
-  if (schema.not && satisfies(schema.not, v)) return false;
-  if (schema.allOf && !schema.allOf.every((s) => satisfies(s, v))) return false;
-  if (schema.anyOf && !schema.anyOf.some((s) => satisfies(s, v))) return false;
-  if (schema.oneOf && schema.oneOf.filter((s) => satisfies(s, v)).length !== 1) return false;
-  return true;
-}
-
-/** Field names a combinator's branches require (the fields an "only one of" constraint is about). */
-function requiredFields(schemas: readonly JSONSchema[], into: string[] = []): string[] {
-  for (const s of schemas) {
-    for (const r of s.required ?? []) if (!into.includes(r)) into.push(r);
-    requiredFields([...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? []), ...(s.not ? [s.not] : [])], into);
-  }
-  return into;
-}
-
 function checkCombinators(st: WalkState, schema: JSONSchema, v: unknown, path: Path, display: string): void {
   for (const sub of schema.allOf ?? []) checkCombinators(st, sub, v, path, display);
   if (schema.oneOf && schema.oneOf.filter((s) => satisfies(s, v)).length !== 1) reportOneOf(st, schema.oneOf, v, path, display, 'exactly one');
@@ -397,12 +332,36 @@ function checkCombinators(st: WalkState, schema: JSONSchema, v: unknown, path: P
   }
   if (schema.not && satisfies(schema.not, v)) {
     const fields = requiredFields([schema.not]);
-    push(st, 'schema-one-of', `${display}: must not set ${orList(fields)}.`, anchorRange(st.doc, path));
+    const what = fields.length > 0 ? `must not set ${orList(fields)}` : `must not be such that ${describeSchema(schema.not)}`;
+    push(st, 'schema-one-of', `${display}: ${what}.`, anchorRange(st.doc, path));
   }
+}
+
+/** A relative path for messages: `value`, `rules[0].name`. */
+function relativeDisplay(path: Path): string {
+  return path.reduce<string>((acc, step) => (typeof step === 'number' ? `${acc}[${step}]` : acc === '' ? step : `${acc}.${step}`), '');
+}
+
+/** Combinators whose forms are not told apart by required fields (e.g. Gateway API addresses): say why none fits. */
+function reportNoForm(st: WalkState, branches: JSONSchema[], v: unknown, path: Path, display: string, how: string): void {
+  const matching = branches.filter((b) => satisfies(b, v)).length;
+  const forms = `(${explainNoForm(branches, v).forms.join(') or (')})`;
+  if (matching > 1) {
+    push(st, 'schema-one-of', `${display}: matches more than one of its allowed forms ${forms}; exactly one must match.`, anchorRange(st.doc, path));
+    return;
+  }
+  const { reasons } = explainNoForm(branches, v);
+  const why = reasons.map((r) => (r.path.length ? `${relativeDisplay(r.path)} ${r.text}` : r.text)).join('; ');
+  const range = reasons.length === 1 ? nodeRange(st.doc, [...path, ...reasons[0].path]) : anchorRange(st.doc, path);
+  push(st, 'schema-one-of', `${display}: ${why}. It must match ${how} of these forms: ${forms}.`, range);
 }
 
 function reportOneOf(st: WalkState, branches: JSONSchema[], v: unknown, path: Path, display: string, how: string): void {
   const fields = requiredFields(branches);
+  if (fields.length === 0) {
+    reportNoForm(st, branches, v, path, display, how);
+    return;
+  }
   const present = isObject(v) ? Object.keys(v).filter((k) => fields.includes(k)) : [];
   if (present.length >= 2) {
     const related: RelatedLocation[] = [{ range: st.doc.rangeOf([...path, present[0]], 'key'), message: `${present[0]} is set here` }];

@@ -94,8 +94,8 @@ export class IncrementalQuery<T> {
   private note(change: IndexChange): void {
     if (!this.started) return;
     for (const k of change.keys) this.dirtyKeys.add(k);
-    for (const r of change.removed) if (this.spec.subjects.includes(r.resource.kind)) this.gone.add(r);
-    for (const r of change.added) if (this.spec.subjects.includes(r.resource.kind)) this.dirty.add(r);
+    for (const r of change.removed) if (this.spec.subjects.includes(r.key)) this.gone.add(r);
+    for (const r of change.added) if (this.spec.subjects.includes(r.key)) this.dirty.add(r);
     for (const r of change.moved) if (this.runs.has(r)) this.moved.add(r);
   }
 

@@ -1,7 +1,7 @@
 import type { Range } from '../diagnostics';
 import { shiftRange } from '../diagnostics';
 import type { DocumentEntry, EntrySplice, FileModel } from '../model/fileModel';
-import type { IstioResource } from '../model/resource';
+import { indexKey, type IstioResource } from '../model/resource';
 import type { EngineSettings } from '../rules/rule';
 
 /**
@@ -31,6 +31,16 @@ export class IndexedResource {
 
   get resource(): IstioResource {
     return this.entry.analysis.resource as IstioResource;
+  }
+
+  /**
+   * The kind the index files the resource under (see indexKey): the kind for Istio's kinds,
+   * `Kind.group` for the Gateway API (`Gateway.gateway.networking.k8s.io`), `Kind.core` for the
+   * Namespace and Service context objects. Lookups and rule subjects use it.
+   */
+  get key(): string {
+    const r = this.resource;
+    return indexKey(r.group, r.kind);
   }
 
   /** The document's text: re-parsed on demand to resolve ranges of cross-resource findings. */
@@ -276,13 +286,13 @@ export class WorkspaceIndex {
     const keys = new Set<string>();
     const before = new Map<string, number>();
     for (const r of removed) {
-      const kind = r.resource.kind;
+      const kind = r.key;
       if (!before.has(kind)) before.set(kind, this.kindCounts.get(kind) ?? 0);
       this.file(r, false, keys);
       r.live = false;
     }
     for (const r of added) {
-      const kind = r.resource.kind;
+      const kind = r.key;
       if (!before.has(kind)) before.set(kind, this.kindCounts.get(kind) ?? 0);
       this.file(r, true, keys);
     }
@@ -298,7 +308,8 @@ export class WorkspaceIndex {
 
   /** Adds or removes a resource under every lookup key, collecting the dependency keys touched. */
   private file(r: IndexedResource, add: boolean, keys: Set<string>): void {
-    const { kind, name } = r.resource;
+    const kind = r.key;
+    const { name } = r.resource;
     const ns = r.namespace;
     for (const key of [depKey.kind(kind), depKey.kindNs(kind, ns), depKey.name(kind, ns, name ?? '')]) {
       this.fileUnder(key, r, add);
@@ -323,7 +334,8 @@ export class WorkspaceIndex {
 
   /** A rebound resource may have changed place among its bucket's members: re-sort them on next read. */
   private resort(r: IndexedResource): void {
-    const { kind, name } = r.resource;
+    const kind = r.key;
+    const { name } = r.resource;
     const keys = [depKey.kind(kind), depKey.kindNs(kind, r.namespace), depKey.name(kind, r.namespace, name ?? '')];
     for (const [id, own] of r.facetKeys) for (const k of own) keys.push(depKey.facet(id, k));
     for (const key of keys) this.buckets.get(key)?.touch();
@@ -371,6 +383,7 @@ export class WorkspaceIndex {
     return this.files.get(file) ?? EMPTY;
   }
 
+  /** Resources of a kind: its name for Istio's kinds, `Kind.group` for others (see IndexedResource.key). */
   ofKind(kind: string): readonly IndexedResource[] {
     return this.lookup(depKey.kind(kind));
   }
