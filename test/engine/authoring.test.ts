@@ -63,8 +63,58 @@ describe('completion', () => {
     const ra = pairs.find((p) => p.label.startsWith('RequestAuthentication'));
     assert.ok(ra);
     assert.match(ra.insertText, /^apiVersion: security\.istio\.io\/v1\nkind: RequestAuthentication\n/);
+    // Gateway is a kind of both Istio and the Gateway API: both groups' served versions.
     const [text, line, ch] = at('apiVersion: |\nkind: Gateway\n');
-    assert.deepEqual(complete(text, line, ch).map((i) => i.label).sort(), ['networking.istio.io/v1', 'networking.istio.io/v1alpha3', 'networking.istio.io/v1beta1']);
+    assert.deepEqual(complete(text, line, ch).map((i) => i.label).sort(), [
+      'gateway.networking.k8s.io/v1',
+      'gateway.networking.k8s.io/v1beta1',
+      'networking.istio.io/v1',
+      'networking.istio.io/v1alpha3',
+      'networking.istio.io/v1beta1',
+    ]);
+  });
+
+  it('offers the Gateway API kinds in an empty document, at their preferred version, cluster-scoped ones without a namespace', () => {
+    const pairs = complete('', 0, 0);
+    const route = pairs.find((p) => p.label === 'HTTPRoute (gateway.networking.k8s.io/v1)');
+    assert.ok(route, pairs.map((p) => p.label).join(', '));
+    assert.match(route.insertText, /^apiVersion: gateway\.networking\.k8s\.io\/v1\nkind: HTTPRoute\nmetadata:\n  name: \$\{1:name\}\n  namespace: /);
+    // ReferenceGrant stores v1beta1 but v1 is served and preferred.
+    assert.ok(pairs.some((p) => p.label === 'ReferenceGrant (gateway.networking.k8s.io/v1)'));
+    const gc = pairs.find((p) => p.label.startsWith('GatewayClass'));
+    assert.ok(gc && !gc.insertText.includes('namespace'), gc?.insertText);
+    // Istio's kinds stay first.
+    const sorted = [...pairs].sort((a, b) => a.sortText.localeCompare(b.sortText));
+    assert.ok(sorted.findIndex((p) => p.label.startsWith('HTTPRoute')) > sorted.findIndex((p) => p.label.startsWith('AuthorizationPolicy')));
+  });
+
+  it('offers the served versions of a Gateway API kind, and its kinds for its group', () => {
+    const [text, line, ch] = at('apiVersion: |\nkind: HTTPRoute\n');
+    assert.deepEqual(complete(text, line, ch).map((i) => `${i.label} ${i.detail}`), ['gateway.networking.k8s.io/v1 current', 'gateway.networking.k8s.io/v1beta1 served']);
+    const [t2, l2, c2] = at('apiVersion: gateway.networking.k8s.io/v1\nkind: |\n');
+    assert.deepEqual(complete(t2, l2, c2).map((i) => i.label).sort(), ['BackendTLSPolicy', 'GRPCRoute', 'Gateway', 'GatewayClass', 'HTTPRoute', 'ListenerSet', 'ReferenceGrant', 'TLSRoute']);
+  });
+
+  it('offers HTTPRoute keys from the Gateway API CRD: spec, a rule, a backendRef', () => {
+    const route = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\nspec:\n';
+    const [t1, l1, c1] = at(`${route}  |\n`);
+    const spec = complete(t1, l1, c1).map((i) => i.label);
+    for (const k of ['parentRefs', 'hostnames', 'rules']) assert.ok(spec.includes(k), `${k} in ${spec.join(', ')}`);
+    assert.ok(!spec.includes('servers'), 'no Istio Gateway keys');
+    const [t2, l2, c2] = at(`${route}  rules:\n  - |\n`);
+    assert.deepEqual(complete(t2, l2, c2).map((i) => i.label).sort(), ['backendRefs', 'filters', 'matches', 'name', 'timeouts']);
+    const [t3, l3, c3] = at(`${route}  rules:\n  - backendRefs:\n    - name: reviews\n      |\n`);
+    const backend = complete(t3, l3, c3);
+    assert.ok(backend.some((i) => i.label === 'port' && i.detail === 'integer'), backend.map((i) => `${i.label}:${i.detail}`).join(', '));
+    const [t4, l4, c4] = at(`${route}  rules:\n  - matches:\n    - path:\n        type: |\n`);
+    assert.deepEqual(complete(t4, l4, c4).map((i) => i.label), ['Exact', 'PathPrefix', 'RegularExpression']);
+  });
+
+  it('the Gateway API Gateway completes listeners, not Istio servers', () => {
+    const [text, line, ch] = at('apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: g\nspec:\n  |\n');
+    const labels = complete(text, line, ch).map((i) => i.label);
+    assert.ok(labels.includes('listeners') && labels.includes('gatewayClassName'), labels.join(', '));
+    assert.ok(!labels.includes('servers') && !labels.includes('selector'));
   });
 });
 
@@ -85,6 +135,19 @@ describe('hover', () => {
   it('explains a when key and its value format', () => {
     const md = describeAt(doc, 9, 16);
     assert.match(md ?? '', /request\.auth\.claims\[groups\]\*\* · AuthorizationPolicy condition key/);
+  });
+
+  it('documents a Gateway API field from its CRD and links to the Gateway API reference', () => {
+    const route = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\nspec:\n  parentRefs:\n  - name: gw\n    sectionName: https\n';
+    const md = describeAt(route, 7, 6);
+    assert.match(md ?? '', /^\*\*sectionName\*\* · `string`/);
+    assert.match(md ?? '', /SectionName is the name of a section within the target resource/);
+    assert.match(md ?? '', /\[HTTPRoute reference on gateway-api\.sigs\.k8s\.io\]\(https:\/\/gateway-api\.sigs\.k8s\.io\/reference\/1\.5\/spec\/#httproute\)/);
+    // The Gateway API's Gateway is not Istio's: no istio.io link, its own fields.
+    const gw = 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: g\nspec:\n  gatewayClassName: istio\n';
+    const gmd = describeAt(gw, 5, 4) ?? '';
+    assert.match(gmd, /^\*\*gatewayClassName\*\* · `string` · required/);
+    assert.doesNotMatch(gmd, /istio\.io\/latest/);
   });
 
   it('says nothing outside Istio documents', () => {

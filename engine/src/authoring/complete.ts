@@ -1,3 +1,4 @@
+import { isGatewayApiGroup, isHandledGroup } from '../model/resource';
 import { ATTRIBUTES } from '../rules/authorizationPolicy';
 import { allKinds, findKind, schemaAt, type KindInfo } from '../schema/catalog';
 import type { JSONSchema } from '../schema/types';
@@ -34,7 +35,7 @@ export function documentKind(text: string): { info?: KindInfo; version?: string;
   const group = slash === -1 ? '' : apiVersion.slice(0, slash);
   const version = slash === -1 ? apiVersion : apiVersion.slice(slash + 1);
   const info = kind ? findKind(group, kind) : undefined;
-  return { info, version: info?.servedVersions.includes(version) ? version : info?.storageVersion, apiVersion, kind };
+  return { info, version: info?.servedVersions.includes(version) ? version : info?.preferredVersion, apiVersion, kind };
 }
 
 function typeLabel(s: JSONSchema): string {
@@ -64,19 +65,32 @@ function replaceRange(ctx: CursorContext, line: number, character: number) {
   return { line, start: ctx.prefixStart, end: character };
 }
 
+/** Kinds offered for a new document: Istio's and the Gateway API's (every kind with a schema). */
+function documentKinds(): KindInfo[] {
+  return allKinds().filter((k) => isHandledGroup(k.group));
+}
+
+/** Completion order of new-document kinds: Istio security and networking, then the Gateway API, then the rest. */
+function kindRank(group: string): string {
+  if (group === 'security.istio.io' || group === 'networking.istio.io') return '0';
+  return isGatewayApiGroup(group) ? '1' : '2';
+}
+
 function kindPairs(ctx: CursorContext, line: number, character: number): CompletionEntry[] {
-  return allKinds()
-    .filter((k) => k.group.endsWith('istio.io'))
-    .map((k, i) => ({
-      label: `${k.kind} (${k.group}/${k.storageVersion})`,
+  return documentKinds().map((k, i) => {
+    // Cluster-scoped kinds (GatewayClass) have no namespace.
+    const metadata = k.file.scope === 'Cluster' ? 'metadata:\n  name: ${1:name}' : 'metadata:\n  name: ${1:name}\n  namespace: ${2:default}';
+    return {
+      label: `${k.kind} (${k.group}/${k.preferredVersion})`,
       kind: 'kind' as const,
-      detail: `${k.group}/${k.storageVersion}`,
+      detail: `${k.group}/${k.preferredVersion}`,
       documentation: `A new ${k.kind} document.`,
-      insertText: `apiVersion: ${k.group}/${k.storageVersion}\nkind: ${k.kind}\nmetadata:\n  name: \${1:name}\n  namespace: \${2:default}\nspec:\n  $0`,
+      insertText: `apiVersion: ${k.group}/${k.preferredVersion}\nkind: ${k.kind}\n${metadata}\nspec:\n  $0`,
       snippet: true,
-      sortText: `${['security.istio.io', 'networking.istio.io'].includes(k.group) ? '0' : '1'}${String(i).padStart(3, '0')}`,
+      sortText: `${kindRank(k.group)}${String(i).padStart(3, '0')}`,
       replace: replaceRange(ctx, line, character),
-    }));
+    };
+  });
 }
 
 function valueEntries(values: Array<{ label: string; detail?: string; documentation?: string; kind?: CompletionKind }>, ctx: CursorContext, line: number, character: number): CompletionEntry[] {
@@ -164,8 +178,8 @@ export function complete(text: string, line: number, character: number, opts: Co
 
   if (ctx.path.length === 0 && ctx.mode === 'key' && !doc.apiVersion && !doc.kind) return kindPairs(ctx, line, character);
   if (ctx.path.length === 0 && ctx.mode === 'value' && ctx.key === 'apiVersion') {
-    const kinds = doc.kind ? allKinds().filter((k) => k.kind === doc.kind) : allKinds().filter((k) => k.group.endsWith('istio.io'));
-    const versions = kinds.flatMap((k) => k.servedVersions.map((v) => ({ label: `${k.group}/${v}`, detail: v === k.storageVersion ? 'current' : 'served' })));
+    const kinds = doc.kind ? allKinds().filter((k) => k.kind === doc.kind) : documentKinds();
+    const versions = kinds.flatMap((k) => k.servedVersions.map((v) => ({ label: `${k.group}/${v}`, detail: v === k.preferredVersion ? 'current' : 'served' })));
     return valueEntries([...new Map(versions.map((v) => [v.label, v])).values()], ctx, line, character);
   }
   if (ctx.path.length === 0 && ctx.mode === 'value' && ctx.key === 'kind') {

@@ -1,11 +1,12 @@
+import { isGatewayApiGroup } from '../model/resource';
 import { ATTRIBUTES } from '../rules/authorizationPolicy';
-import { schemaAt } from '../schema/catalog';
+import { schemaAt, type KindInfo } from '../schema/catalog';
 import type { JSONSchema } from '../schema/types';
 import { documentKind, typeLabel } from './complete';
 import { cursorContext } from './cursor';
 
-/** Istio's reference page of each kind (hover links there). */
-export const REFERENCE_PAGES: Record<string, string> = {
+/** Istio's reference page of each Istio kind (hover links there). */
+const ISTIO_REFERENCE_PAGES: Record<string, string> = {
   AuthorizationPolicy: 'https://istio.io/latest/docs/reference/config/security/authorization-policy/',
   RequestAuthentication: 'https://istio.io/latest/docs/reference/config/security/request_authentication/',
   PeerAuthentication: 'https://istio.io/latest/docs/reference/config/security/peer_authentication/',
@@ -22,15 +23,22 @@ export const REFERENCE_PAGES: Record<string, string> = {
   WasmPlugin: 'https://istio.io/latest/docs/reference/config/proxy_extensions/wasm-plugin/',
 };
 
+/** The reference page of a kind and its site: istio.io, or the Gateway API v1.5 spec reference. */
+export function referencePage(info: Pick<KindInfo, 'group' | 'kind'>): { url: string; site: string } | undefined {
+  if (isGatewayApiGroup(info.group)) return { url: `https://gateway-api.sigs.k8s.io/reference/1.5/spec/#${info.kind.toLowerCase()}`, site: 'gateway-api.sigs.k8s.io' };
+  const url = ISTIO_REFERENCE_PAGES[info.kind];
+  return url ? { url, site: 'istio.io' } : undefined;
+}
+
 const KEY_LINE = /^(\s*(?:-\s+)*)(["']?)([^"':#][^:#]*?)\2[ \t]*:(?:[ \t]|$)/;
 
-function fieldMarkdown(name: string, s: JSONSchema, required: boolean, kind: string, value?: string): string {
+function fieldMarkdown(name: string, s: JSONSchema, required: boolean, info: KindInfo, value?: string): string {
   const parts = [`**${name}** · \`${typeLabel(s)}\`${required ? ' · required' : ''}`];
   if (s.enum?.length) parts.push(`Allowed values: ${s.enum.map((v) => (String(v) === value ? `**\`${String(v)}\`**` : `\`${String(v)}\``)).join(', ')}`);
   if (s.default !== undefined) parts.push(`Default: \`${JSON.stringify(s.default)}\``);
   if (s.description) parts.push(s.description.trim());
-  const page = REFERENCE_PAGES[kind];
-  if (page) parts.push(`[${kind} reference on istio.io](${page})`);
+  const page = referencePage(info);
+  if (page) parts.push(`[${info.kind} reference on ${page.site}](${page.url})`);
   return parts.join('\n\n');
 }
 
@@ -61,14 +69,14 @@ export function describeAt(text: string, line: number, character: number): strin
     const parent = schemaAt(doc.info, doc.version, ctx.path);
     const s = schemaAt(doc.info, doc.version, [...ctx.path, ctx.key]);
     if (!s) return undefined;
-    return fieldMarkdown(ctx.key, s, parent?.required?.includes(ctx.key) ?? false, doc.info.kind, onValue ? value : undefined);
+    return fieldMarkdown(ctx.key, s, parent?.required?.includes(ctx.key) ?? false, doc.info, onValue ? value : undefined);
   }
   if (ctx.mode === 'sequence-value' || /^\s*-\s+\S/.test(lineText)) {
     const list = cursorContext(text, line, lineText.length);
     const name = list.path[list.path.length - (list.mode === 'sequence-value' ? 1 : 2)];
     const path = list.mode === 'sequence-value' ? list.path : list.path.slice(0, -1);
     const s = typeof name === 'string' ? schemaAt(doc.info, doc.version, path) : undefined;
-    if (s && typeof name === 'string') return fieldMarkdown(name, s, false, doc.info.kind);
+    if (s && typeof name === 'string') return fieldMarkdown(name, s, false, doc.info);
   }
   return undefined;
 }
