@@ -77,6 +77,18 @@ describe('targetRef(s)', () => {
     expectCode(ref('{kind: Service, group: "__", name: a}'), 'workload-target-ref-kind', []);
   });
 
+  it('warns that a GatewayClass target other than istio-waypoint, or from outside the root namespace, attaches to nothing', () => {
+    const meta = (ns: string, r: string): string => `apiVersion: ${SEC}\nkind: AuthorizationPolicy\nmetadata:\n  name: p\n  namespace: ${ns}\nspec:\n  targetRefs:\n  - ${r}\n`;
+    const other = expectCode(meta('istio-system', '{kind: GatewayClass, group: gateway.networking.k8s.io, name: istio}'), 'workload-target-ref-no-effect', [['warning', '7:65-7:70']]);
+    assert.match(other[0].message, /^targetRefs\[0\]: Istio attaches a policy to a GatewayClass only when it is istio-waypoint/);
+    const elsewhere = expectCode(meta('shop', '{kind: GatewayClass, group: gateway.networking.k8s.io, name: istio-waypoint}'), 'workload-target-ref-no-effect', [['warning', '7:65-7:79']]);
+    assert.match(elsewhere[0].message, /honoured only for policies in the root namespace \(istio-system\); this AuthorizationPolicy is in shop/);
+    expectCode(meta('istio-system', '{kind: GatewayClass, group: gateway.networking.k8s.io, name: istio-waypoint}'), 'workload-target-ref-no-effect', []);
+    // The singular targetRef of Telemetry too; Gateway targets are not about this rule.
+    expectCode(doc('telemetry.istio.io/v1', 'Telemetry', '  targetRef:\n    kind: GatewayClass\n    group: gateway.networking.k8s.io\n    name: other\n'), 'workload-target-ref-no-effect', [['warning', '9:10-9:15']]);
+    expectCode(meta('shop', '{kind: Gateway, group: gateway.networking.k8s.io, name: istio-waypoint}'), 'workload-target-ref-no-effect', []);
+  });
+
   it('explains the expected group', () => {
     assert.match(targetRefProblem('apps', 'Service') ?? '', /group "" \(or omit group\)/);
     assert.equal(targetRefProblem('core', 'Service'), undefined);

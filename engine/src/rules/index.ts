@@ -8,6 +8,7 @@ import { virtualServiceRules } from './virtualService';
 import { destinationRuleRules } from './destinationRule';
 import { serviceEntryRules } from './serviceEntry';
 import { tlsRules } from './common/tls';
+import { policyAttachmentRules } from './common/policyAttachment';
 
 /** Every semantic rule, grouped by kind (one file per kind). */
 export const RULES: readonly Rule[] = [
@@ -20,4 +21,5 @@ export const RULES: readonly Rule[] = [
   ...destinationRuleRules,
   ...serviceEntryRules,
   ...tlsRules,
+  ...policyAttachmentRules,
 ];

@@ -205,6 +205,12 @@ export function targetRefProblem(group: string, kind: string): string | undefine
   return `targetRef kind '${kind}' (group '${group}') is not supported; targetRef must be one of ${allowed}.`;
 }
 
+/** What a targetRef points at (Service, ServiceEntry, Gateway, GatewayClass), or undefined for any other group/kind. */
+export function targetRefKind(ref: Obj): string | undefined {
+  const group = canonicalGroup(typeof ref.group === 'string' ? ref.group : '');
+  return ALLOWED_TARGET_REFS.find((t) => t.kind === ref.kind && t.group === group)?.kind;
+}
+
 /** Each targetRef / targetRefs[i] of the resource that is a mapping, with its path. */
 export function targetRefsOf(ctx: RuleContext): Array<{ ref: Obj; path: Path }> {
   const fields = TARGET_REF_FIELDS[ctx.resource.kind] ?? [];
