@@ -32,7 +32,7 @@ export class LanguageStatus implements vscode.Disposable {
     const p = uri ? this.byUri.get(uri) : undefined;
     if (!p || p.istioDocuments === 0) {
       this.item.text = 'Istio: no Istio documents';
-      this.item.detail = 'Istio Security validates documents whose apiVersion is an istio.io group';
+      this.item.detail = 'Istio Security validates documents whose apiVersion is an istio.io or gateway.networking.k8s.io group';
       this.item.severity = vscode.LanguageStatusSeverity.Information;
       return;
     }
