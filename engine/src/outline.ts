@@ -1,6 +1,7 @@
 import type { Range } from './diagnostics';
 import type { FileModel } from './model/fileModel';
 import { shiftRange } from './diagnostics';
+import { isIstioDocument } from './model/resource';
 
 /** One Istio document in a file, for outlines and workspace symbols. */
 export interface OutlineItem {
@@ -19,7 +20,7 @@ export function outline(model: FileModel): OutlineItem[] {
   const docs = model.documents;
   docs.forEach((entry, i) => {
     const r = entry.analysis.resource;
-    if (!r) return;
+    if (!isIstioDocument(r)) return;
     const start = entry.segment.startLine;
     const endLine = i + 1 < docs.length ? docs[i + 1].segment.startLine : start + entry.segment.text.split('\n').length - 1;
     const range: Range = { start: { line: start, character: 0 }, end: { line: Math.max(start, endLine), character: 0 } };

@@ -6,6 +6,7 @@ import { compareFindings, shiftFinding, type Finding, type Position, type Range 
 import { tokenAt } from '../jwt/index';
 import { migrateText } from '../legacy/migrate';
 import type { DocumentEntry, FileModel, UpdateStats } from '../model/fileModel';
+import { isIstioDocument } from '../model/resource';
 import { outline } from '../outline';
 import { AnalysisPool } from '../parallel/pool';
 import type { SimRequest, SimTarget, SimulationResult } from '../simulate/index';
@@ -338,6 +339,7 @@ export class AnalysisHost {
     const out: WorkspaceSymbol[] = [];
     for (const r of this.ws.index.resources()) {
       if (out.length >= limit) break;
+      if (!isIstioDocument(r.resource)) continue;
       if (q && !`${r.resource.kind} ${r.namespace}/${r.resource.name ?? ''}`.toLowerCase().includes(q)) continue;
       out.push({ kind: r.resource.kind, namespace: r.namespace, name: r.resource.name, location: { file: r.file, range: r.nameRange } });
     }

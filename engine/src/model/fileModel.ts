@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS, type EngineSettings } from '../rules/rule';
 import { addTemplate, NO_TEMPLATES, type TemplateTotals } from '../templates/notice';
 import { detached } from '../text/detached';
 import { AnalysisCache } from './analysisCache';
+import { isIstioDocument } from './resource';
 import { isBlankSegment, splitDocuments, type Segment } from './split';
 
 export interface DocumentEntry {
@@ -84,7 +85,7 @@ export class FileModel {
     this.count(this.entries, 1);
     this.forgetSuperseded(previous, this.entries);
     this.text = text;
-    this.istioFile = this.entries.some((e) => e.analysis.resource !== undefined) || ISTIO_API_VERSION.test(text);
+    this.istioFile = this.entries.some((e) => isIstioDocument(e.analysis.resource)) || ISTIO_API_VERSION.test(text);
     return (this.last = { documents: this.entries.length, analyzed: counter.analyzed, incremental: false });
   }
 
@@ -93,7 +94,7 @@ export class FileModel {
   private count(entries: readonly DocumentEntry[], sign: 1 | -1): void {
     for (const e of entries) {
       if (e.analysis !== EMPTY) this.counts.documents += sign;
-      if (e.analysis.resource) this.counts.istio += sign;
+      if (isIstioDocument(e.analysis.resource)) this.counts.istio += sign;
       if (e.analysis.template) this.templates = addTemplate(this.templates, e.analysis.template, sign);
     }
   }
@@ -178,7 +179,7 @@ export class FileModel {
     }
     for (let i = first; i < this.entries.length; i++) this.entries[i].segment.index = i;
     this.text = text;
-    this.istioFile = this.entries.some((e) => e.analysis.resource !== undefined) || ISTIO_API_VERSION.test(text);
+    this.istioFile = this.entries.some((e) => isIstioDocument(e.analysis.resource)) || ISTIO_API_VERSION.test(text);
     return (this.last = {
       documents: this.entries.length,
       analyzed: counter.analyzed,

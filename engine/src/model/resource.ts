@@ -15,6 +15,20 @@ export interface IstioResource {
   object: Record<string, unknown>;
   /** `object.spec` when it is a mapping, else an empty object. */
   spec: Record<string, unknown>;
+  /**
+   * A plain Kubernetes object (core/v1 Namespace or Service) kept only as context for
+   * cross-resource rules (their labels: `istio.io/use-waypoint`, namespace selectors). It is never
+   * validated and is not an Istio document: a file of such objects gets no diagnostics.
+   */
+  context?: true;
+}
+
+/** core/v1 kinds read as context (see IstioResource.context). */
+const CONTEXT_KINDS: ReadonlySet<string> = new Set(['Namespace', 'Service']);
+
+/** Is this a document the extension validates (Istio or Gateway API), not a context object? */
+export function isIstioDocument(r: IstioResource | undefined): r is IstioResource {
+  return r !== undefined && r.context !== true;
 }
 
 /** Groups the engine validates against Istio 1.30's CRDs. */
@@ -60,17 +74,22 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
-/** Returns the Istio or Gateway API resource a document describes, or undefined for other documents. */
+/**
+ * Returns the Istio or Gateway API resource a document describes, a context object (core/v1
+ * Namespace or Service, flagged `context`), or undefined for other documents.
+ */
 export function identifyResource(object: unknown): IstioResource | undefined {
   const obj = asRecord(object);
   if (!obj) return undefined;
   const apiVersion = obj.apiVersion;
   if (typeof apiVersion !== 'string') return undefined;
   const { group, version } = splitApiVersion(apiVersion);
-  if (!isHandledGroup(group)) return undefined;
-  const metadata = asRecord(obj.metadata);
   const kind = typeof obj.kind === 'string' ? obj.kind : '';
+  const context = group === '' && version === 'v1' && CONTEXT_KINDS.has(kind);
+  if (!context && !isHandledGroup(group)) return undefined;
+  const metadata = asRecord(obj.metadata);
   return {
+    ...(context ? { context: true as const } : {}),
     apiVersion,
     group,
     version,
@@ -85,10 +104,16 @@ export function identifyResource(object: unknown): IstioResource | undefined {
 /**
  * The key the workspace index files a resource under: the kind for Istio's groups (Istio's kind
  * names are unique across them, so `ofKind('Gateway')` keeps meaning Istio's Gateway), and
- * `Kind.group` for the Gateway API (`Gateway.gateway.networking.k8s.io`).
+ * `Kind.group` for the Gateway API (`Gateway.gateway.networking.k8s.io`) and `Kind.core` for the
+ * core/v1 context objects (`Namespace.core`).
  */
 export function indexKey(group: string, kind: string): string {
-  return isIstioGroup(group) ? kind : `${kind}.${group}`;
+  return isIstioGroup(group) ? kind : `${kind}.${group === '' ? 'core' : group}`;
+}
+
+/** The index key of a core/v1 context kind, e.g. coreKey('Namespace'). */
+export function coreKey(kind: string): string {
+  return indexKey('', kind);
 }
 
 /** The index key of a Gateway API kind, e.g. gatewayApiKey('HTTPRoute'). */
