@@ -212,7 +212,7 @@ export function targetRefKind(ref: Obj): string | undefined {
 }
 
 /** Each targetRef / targetRefs[i] of the resource that is a mapping, with its path. */
-export function targetRefsOf(ctx: RuleContext): Array<{ ref: Obj; path: Path }> {
+export function targetRefsOf(ctx: Pick<RuleContext, 'resource'>): Array<{ ref: Obj; path: Path }> {
   const fields = TARGET_REF_FIELDS[ctx.resource.kind] ?? [];
   const out: Array<{ ref: Obj; path: Path }> = [];
   for (const field of fields) {

@@ -3,6 +3,9 @@ import { conflictingGateways, duplicateCertificate } from './gatewayConflicts';
 import { gatewayNotFound, hostNotInGateway } from './gateways';
 import { claimRoutingWithoutRequestAuth, ingressPolicyNamespace, issuerNotAccepted, requestAuthWithoutPolicy, selectorMismatch } from './jwt';
 import { conflictingMeshHosts, subsetNotFound } from './routing';
+import { referenceNotPermitted } from './gatewayApiGrants';
+import { policyTargetNoWaypoint, policyTargetNotFound, selectorOnK8sGateway } from './gatewayApiPolicies';
+import { routeNotAccepted, routeParentNotFound } from './gatewayApiRoutes';
 
 /** Every cross-resource rule (one file per concern). */
 export const CROSS_RULES: readonly CrossRule[] = [
@@ -17,4 +20,10 @@ export const CROSS_RULES: readonly CrossRule[] = [
   claimRoutingWithoutRequestAuth,
   ingressPolicyNamespace,
   selectorMismatch,
+  routeParentNotFound,
+  routeNotAccepted,
+  referenceNotPermitted,
+  policyTargetNotFound,
+  policyTargetNoWaypoint,
+  selectorOnK8sGateway,
 ];
