@@ -134,7 +134,7 @@ export function toCodeLenses(uri: string, lens: Lens): CodeLens[] {
     return [
       {
         range: lens.range,
-        command: { title: `referenced by ${n} ${lens.what}${n === 1 ? '' : 's'}`, command: Commands.showReferences, arguments: [uri, lens.range.start, lens.locations.map(toLocation)] },
+        command: { title: `referenced by ${n} ${lens.what}`, command: Commands.showReferences, arguments: [uri, lens.range.start, lens.locations.map(toLocation)] },
       },
     ];
   }

@@ -354,14 +354,14 @@ export class AnalysisHost {
     return this.ws.navigator.references(file, pos, includeDeclaration);
   }
 
-  /** "referenced by N" lenses on Gateways and RequestAuthentications, and a JWKS lens per jwtRule endpoint. */
+  /** "referenced by N" lenses on (Istio and Gateway API) Gateways and RequestAuthentications, and a JWKS lens per jwtRule endpoint. */
   lenses(file: string): Lens[] {
     const model = this.ws.model(file);
     if (!model) return [];
-    const refs: Lens[] = this.ws.navigator.referenced(file).map(({ resource, name, references }) => ({
+    const refs: Lens[] = this.ws.navigator.referenced(file).map(({ name, references, noun }) => ({
       kind: 'references',
       range: name.range,
-      what: resource.resource.kind === 'Gateway' ? 'VirtualService' : 'AuthorizationPolicy rule',
+      what: noun,
       locations: references,
     }));
     const jwks: Lens[] = this.jwks.lenses(model, this.settings.defaultNamespace).map((l) => ({ kind: 'jwks', range: l.range, cluster: l.cluster }));

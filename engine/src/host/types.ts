@@ -56,6 +56,7 @@ export interface WorkspaceSymbol {
 
 /** A lens above a resource or a jwtRule. */
 export type Lens =
+  /** `what`: the referrers, in the number of `locations` ("VirtualService", "routes and policies"). */
   | { kind: 'references'; range: Range; what: string; locations: Location[] }
   | { kind: 'jwks'; range: Range; cluster?: ClusterJwksTarget };
 

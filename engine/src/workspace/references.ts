@@ -6,8 +6,10 @@ import { PlaceResolver, type ResourcePlace } from './places';
 import { boundGateways, normalizeServiceHost, objectsAt, stringsAt, type Obj } from './refs';
 import { destinationRuleHostFacet } from './rules/routing';
 import { principalMatchesIssuer, requestAuthsInScope } from './rules/jwt';
+import { GATEWAY, LISTENER_SET } from './gatewayApi/model';
+import { GATEWAY_API_REFERRERS, gatewayApiReferencesOf, type GatewayApiReferenceKind } from './gatewayApi/references';
 
-export type ReferenceKind = 'gateway' | 'subset' | 'host' | 'issuer';
+export type ReferenceKind = 'gateway' | 'subset' | 'host' | 'issuer' | GatewayApiReferenceKind;
 
 /** A reference from one resource's field to another resource's field. */
 export interface Reference {
@@ -86,6 +88,14 @@ function policyReferences(ap: IndexedResource, index: IndexView, settings: Engin
   return refs;
 }
 
+/** Resources that get a "referenced by" lens: which references count, and what the referrers are called. */
+const LENSES: Readonly<Record<string, { kinds: readonly ReferenceKind[]; one: string; many: string }>> = {
+  Gateway: { kinds: ['gateway'], one: 'VirtualService', many: 'VirtualServices' },
+  RequestAuthentication: { kinds: ['issuer'], one: 'AuthorizationPolicy rule', many: 'AuthorizationPolicy rules' },
+  [GATEWAY]: { kinds: ['parent', 'target'], one: 'route or policy', many: 'routes and policies' },
+  [LISTENER_SET]: { kinds: ['parent'], one: 'route', many: 'routes' },
+};
+
 function contains(r: Range, p: Position): boolean {
   const afterStart = p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character);
   const beforeEnd = p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character);
@@ -109,9 +119,13 @@ export class Navigator {
     settings: EngineSettings,
   ) {
     this.query = new IncrementalQuery(index, {
-      subjects: ['VirtualService', 'AuthorizationPolicy'],
+      subjects: [...new Set(['VirtualService', 'AuthorizationPolicy', ...GATEWAY_API_REFERRERS])],
       facets: [destinationRuleHostFacet, serviceEntryHostFacet],
-      compute: (subject, view) => (subject.resource.kind === 'VirtualService' ? virtualServiceReferences(subject, view) : policyReferences(subject, view, settings)),
+      compute: (subject, view) => {
+        if (subject.key === 'VirtualService') return virtualServiceReferences(subject, view);
+        const gatewayApi = gatewayApiReferencesOf(subject, view);
+        return subject.key === 'AuthorizationPolicy' ? [...policyReferences(subject, view, settings), ...gatewayApi] : gatewayApi;
+      },
     });
   }
 
@@ -192,16 +206,21 @@ export class Navigator {
     return locs;
   }
 
-  /** For CodeLens: Gateways and RequestAuthentications of `file` that other resources reference, with the references. */
-  referenced(file: string): Array<{ resource: IndexedResource; name: Location; references: Location[] }> {
+  /**
+   * For CodeLens: the resources of `file` that others reference (Istio Gateways, RequestAuthentications,
+   * Gateway API Gateways and ListenerSets), with the references and what to call the referrers, in
+   * the right number ("VirtualService", "routes and policies").
+   */
+  referenced(file: string): Array<{ resource: IndexedResource; name: Location; references: Location[]; noun: string }> {
     this.refresh();
-    const out: Array<{ resource: IndexedResource; name: Location; references: Location[] }> = [];
+    const out: Array<{ resource: IndexedResource; name: Location; references: Location[]; noun: string }> = [];
     for (const res of this.index.ofFile(file)) {
-      if (res.resource.kind !== 'Gateway' && res.resource.kind !== 'RequestAuthentication') continue;
+      const lens = LENSES[res.key];
+      if (!lens) continue;
       const references = this.refsInto(res)
-        .filter((r) => r.kind === 'gateway' || r.kind === 'issuer')
+        .filter((r) => lens.kinds.includes(r.kind))
         .flatMap((r) => this.location(r.from) ?? []);
-      if (references.length > 0) out.push({ resource: res, name: { file, range: res.nameRange }, references });
+      if (references.length > 0) out.push({ resource: res, name: { file, range: res.nameRange }, references, noun: references.length === 1 ? lens.one : lens.many });
     }
     return out;
   }

@@ -45,10 +45,13 @@ function policyReferences(policy: IndexedResource, view: IndexView, out: Gateway
   }
 }
 
-/** Every Gateway API link of the index. */
-export function gatewayApiReferences(view: IndexView): GatewayApiReference[] {
+/** The Gateway API links of one subject: a route's parents and backends, a policy's targets. */
+export function gatewayApiReferencesOf(subject: IndexedResource, view: IndexView): GatewayApiReference[] {
   const out: GatewayApiReference[] = [];
-  for (const key of ROUTE_KEYS) for (const route of view.ofKind(key)) routeReferences(route, view, out);
-  for (const key of Object.keys(TARGET_REF_FIELDS)) for (const policy of view.ofKind(key)) policyReferences(policy, view, out);
+  if (ROUTE_KEYS.includes(subject.key)) routeReferences(subject, view, out);
+  else if (Object.hasOwn(TARGET_REF_FIELDS, subject.key)) policyReferences(subject, view, out);
   return out;
 }
+
+/** Kinds whose Gateway API links are collected: the routes and the policies with targetRefs. */
+export const GATEWAY_API_REFERRERS: readonly string[] = [...ROUTE_KEYS, ...Object.keys(TARGET_REF_FIELDS)];
