@@ -37,43 +37,44 @@ function scalarMismatch(schema: JSONSchema, v: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * Why `v` fails `schema`'s value validations (empty: it satisfies them). With `first`, stops at
- * the first reason (the predicate form).
- */
-export function mismatches(schema: JSONSchema, v: unknown, first = false, path: Path = []): Mismatch[] {
+/** Why `v` fails `schema`'s value validations (empty: it satisfies them), for messages. */
+export function mismatches(schema: JSONSchema, v: unknown, path: Path = []): Mismatch[] {
   const out: Mismatch[] = [];
-  const add = (text: string, at: Path = path): boolean => {
-    out.push({ path: at, text });
-    return first;
+  const add = (text: string): void => {
+    out.push({ path, text });
   };
   if (!typeOk(schema, v)) {
     add(`${show(v)} is not ${typeName(schema)}`);
     return out;
   }
-  if (schema.enum && !schema.enum.some((e) => sameJson(e, v)) && add(`${show(v)} is not ${orList(schema.enum.map(show))}`)) return out;
+  if (schema.enum && !schema.enum.some((e) => sameJson(e, v))) add(`${show(v)} is not ${orList(schema.enum.map(show))}`);
   const scalar = scalarMismatch(schema, v);
-  if (scalar && add(scalar)) return out;
+  if (scalar) add(scalar);
   if (isObject(v)) {
-    for (const r of schema.required ?? []) if (!(r in v) && add(`${r} is missing`)) return out;
-    for (const [k, p] of Object.entries(schema.properties ?? {})) {
-      if (!(k in v)) continue;
-      out.push(...mismatches(p, v[k], first, [...path, k]));
-      if (first && out.length) return out;
-    }
+    for (const r of schema.required ?? []) if (!(r in v)) add(`${r} is missing`);
+    for (const [k, p] of Object.entries(schema.properties ?? {})) if (k in v) out.push(...mismatches(p, v[k], [...path, k]));
   }
-  if (schema.not && mismatches(schema.not, v, true).length === 0 && add(`${show(v)} ${negated(schema.not)}`)) return out;
-  for (const s of schema.allOf ?? []) {
-    out.push(...mismatches(s, v, first, path));
-    if (first && out.length) return out;
-  }
-  if (schema.anyOf && !schema.anyOf.some((s) => satisfies(s, v)) && add(`${show(v)} ${noneOf(schema.anyOf.map(describeSchema))}`)) return out;
+  if (schema.not && satisfies(schema.not, v)) add(`${show(v)} ${negated(schema.not)}`);
+  for (const s of schema.allOf ?? []) out.push(...mismatches(s, v, path));
+  if (schema.anyOf && !schema.anyOf.some((s) => satisfies(s, v))) add(`${show(v)} ${noneOf(schema.anyOf.map(describeSchema))}`);
   if (schema.oneOf && schema.oneOf.filter((s) => satisfies(s, v)).length !== 1) add(`${show(v)} does not match exactly one of its allowed forms`);
   return out;
 }
 
+/** The same verdict as `mismatches(...).length === 0`, without building reasons (the hot path of every oneOf). */
 export function satisfies(schema: JSONSchema, v: unknown): boolean {
-  return mismatches(schema, v, true).length === 0;
+  if (!typeOk(schema, v)) return false;
+  if (schema.enum && !schema.enum.some((e) => sameJson(e, v))) return false;
+  if ((typeof v === 'string' || typeof v === 'number') && scalarMismatch(schema, v) !== undefined) return false;
+  if (isObject(v)) {
+    if (schema.required && !schema.required.every((r) => r in v)) return false;
+    for (const k in schema.properties) if (k in v && !satisfies(schema.properties[k], v[k])) return false;
+  }
+  if (schema.not && satisfies(schema.not, v)) return false;
+  if (schema.allOf && !schema.allOf.every((s) => satisfies(s, v))) return false;
+  if (schema.anyOf && !schema.anyOf.some((s) => satisfies(s, v))) return false;
+  if (schema.oneOf && schema.oneOf.filter((s) => satisfies(s, v)).length !== 1) return false;
+  return true;
 }
 
 /** "is not X, nor Y" when every form reads "is ...", else "satisfies none of: X; Y". */
