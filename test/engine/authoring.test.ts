@@ -110,6 +110,19 @@ describe('completion', () => {
     assert.deepEqual(complete(t4, l4, c4).map((i) => i.label), ['Exact', 'PathPrefix', 'RegularExpression']);
   });
 
+  it('offers the Gateway API Gateways of the workspace for a parentRef or targetRef name (not for a Service target)', () => {
+    const ws = new Workspace();
+    const gw = (name: string, ns: string) => `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  gatewayClassName: istio\n  listeners:\n  - {name: http, port: 80, protocol: HTTP}\n`;
+    ws.update('gws.yaml', `${gw('edge', 'infra')}---\n${gw('shop-gw', 'shop')}---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: istio-gw\n  namespace: shop\nspec:\n  servers: []\n`);
+    const [t1, l1, c1] = at('apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\n  namespace: shop\nspec:\n  parentRefs:\n  - name: |\n');
+    assert.deepEqual(complete(t1, l1, c1, { index: ws.index }).map((i) => `${i.label}: ${i.detail}`), ['shop-gw: Gateway shop/shop-gw', 'edge: Gateway infra/edge (set namespace: infra)']);
+    const policy = (target: string) => `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  targetRefs:\n${target}`;
+    const [t2, l2, c2] = at(policy('  - kind: Gateway\n    group: gateway.networking.k8s.io\n    name: |\n'));
+    assert.deepEqual(complete(t2, l2, c2, { index: ws.index }).map((i) => i.label), ['shop-gw'], 'a policy targets its own namespace only');
+    const [t3, l3, c3] = at(policy('  - kind: Service\n    name: |\n'));
+    assert.deepEqual(complete(t3, l3, c3, { index: ws.index }), []);
+  });
+
   it('the Gateway API Gateway completes listeners, not Istio servers', () => {
     const [text, line, ch] = at('apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: g\nspec:\n  |\n');
     const labels = complete(text, line, ch).map((i) => i.label);

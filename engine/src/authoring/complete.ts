@@ -3,6 +3,7 @@ import { ATTRIBUTES } from '../rules/authorizationPolicy';
 import { allKinds, findKind, schemaAt, type KindInfo } from '../schema/catalog';
 import type { JSONSchema } from '../schema/types';
 import type { WorkspaceIndex } from '../workspace/index';
+import { GATEWAY } from '../workspace/gatewayApi/model';
 import { stringsAt } from '../workspace/refs';
 import { cursorContext, type CursorContext } from './cursor';
 
@@ -115,6 +116,34 @@ function gatewayRefs(index: WorkspaceIndex | undefined, namespace: string): Arra
   return out.filter((g) => g.label);
 }
 
+/**
+ * The `kind:` written in the list item around `line` (the lines from its `- ` marker to the next
+ * line indented at most as far), or undefined. Works on half-typed text.
+ */
+function itemKind(text: string, line: number): string | undefined {
+  const lines = text.split('\n');
+  let start = line;
+  while (start > 0 && !/^\s*- /.test(lines[start])) start--;
+  const dash = lines[start].indexOf('-');
+  for (let i = start; i < lines.length; i++) {
+    if (i > start && lines[i].trim() !== '' && lines[i].length - lines[i].trimStart().length <= dash) break;
+    const m = /^[\s-]*kind:[ \t]*["']?([A-Za-z]+)/.exec(lines[i]);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/**
+ * Gateway API Gateways for a parentRefs/targetRefs `name`: those of the document's namespace first;
+ * a policy's targetRefs can only name its own namespace's.
+ */
+function gatewayApiGateways(index: WorkspaceIndex | undefined, namespace: string, sameNamespaceOnly: boolean): Array<{ label: string; detail: string; kind: CompletionKind }> {
+  const gws = (index?.ofKind(GATEWAY) ?? []).filter((g) => g.resource.name && (!sameNamespaceOnly || g.namespace === namespace));
+  return [...gws]
+    .sort((a, b) => Number(b.namespace === namespace) - Number(a.namespace === namespace) || (a.resource.name ?? '').localeCompare(b.resource.name ?? ''))
+    .map((g) => ({ label: g.resource.name as string, detail: g.namespace === namespace ? `Gateway ${g.namespace}/${g.resource.name}` : `Gateway ${g.namespace}/${g.resource.name} (set namespace: ${g.namespace})`, kind: 'reference' as const }));
+}
+
 /** Service hosts seen in the workspace (DestinationRule hosts, ServiceEntry hosts, VirtualService hosts). */
 function knownHosts(index: WorkspaceIndex | undefined): string[] {
   const hosts = new Set<string>();
@@ -197,6 +226,10 @@ export function complete(text: string, line: number, character: number, opts: Co
   const last = ctx.path[ctx.path.length - 1];
   if (ctx.mode === 'sequence-value' && last === 'gateways') return valueEntries(gatewayRefs(opts.index, namespace), ctx, line, character);
   if (ctx.mode === 'value' && ctx.key === 'key' && ctx.path.includes('when')) return whenKeys(ctx, line, character, opts.index);
+  const refList = typeof last === 'number' ? ctx.path[ctx.path.length - 2] : undefined;
+  if (ctx.mode === 'value' && ctx.key === 'name' && (refList === 'parentRefs' || refList === 'targetRefs') && (itemKind(text, line) ?? 'Gateway') === 'Gateway') {
+    return valueEntries(gatewayApiGateways(opts.index, namespace, refList !== 'parentRefs'), ctx, line, character);
+  }
   if (ctx.mode === 'value' && ctx.key === 'host' && ctx.path.includes('destination')) return valueEntries(knownHosts(opts.index).map((h) => ({ label: h, kind: 'reference' as const })), ctx, line, character);
   if (ctx.mode === 'value' && ctx.key === 'namespace') return valueEntries(knownNamespaces(opts.index).map((n) => ({ label: n, kind: 'reference' as const })), ctx, line, character);
   if (ctx.mode === 'sequence-value' && last === 'namespaces') return valueEntries(knownNamespaces(opts.index).map((n) => ({ label: n, kind: 'reference' as const })), ctx, line, character);
