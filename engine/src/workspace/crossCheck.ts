@@ -39,7 +39,7 @@ export interface CrossRule {
   severity: Severity;
   summary: string;
   source?: string;
-  /** Kinds the rule reports on. */
+  /** Kinds the rule reports on, as index keys (IndexedResource.key: `VirtualService`, `HTTPRoute.gateway.networking.k8s.io`). */
   subjects: readonly string[];
   /** Facets the rule reads with ctx.index.withFacet. */
   facets?: readonly Facet[];

@@ -43,7 +43,7 @@ class RecordingView implements IndexView {
 
 /** A computation over one subject resource, reading the rest of the index through a view. */
 export interface QuerySpec<T> {
-  /** Kinds of the subjects. */
+  /** Kinds of the subjects, as index keys (IndexedResource.key). */
   readonly subjects: readonly string[];
   /** Facets the computation reads (registered with the index). */
   readonly facets?: readonly Facet[];
