@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -58,13 +58,18 @@ const RA = (spec: string) => `apiVersion: security.istio.io/v1\nkind: RequestAut
 const SE = (spec: string) => `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se\nspec:\n${spec}`;
 const DR = (spec: string) => `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: dr\nspec:\n${spec}`;
 
+/** The CRD sources schemas/ is generated from (../shared); a fresh clone has none. */
+const CRD_SOURCES = [path.resolve(ROOT, '../shared/istio-crds/customresourcedefinitions.gen.yaml'), path.resolve(ROOT, '../shared/gateway-api-crds')];
+const haveCrdSources = CRD_SOURCES.every((p) => existsSync(p));
+if (!haveCrdSources) console.log(`skipped: regenerating schemas/ (${CRD_SOURCES.filter((p) => !existsSync(p)).join(', ')} absent)`);
+
 describe('generated schemas', () => {
-  it('regenerating from the CRDs gives no diff', () => {
+  it('regenerating from the CRDs gives no diff', { skip: !haveCrdSources }, () => {
     const r = spawnSync(process.execPath, ['scripts/gen-schemas.mjs', '--check'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   });
 
-  it('the check notices a changed schema file', () => {
+  it('the check notices a changed schema file', { skip: !haveCrdSources }, () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'schemas-'));
     try {
       cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
