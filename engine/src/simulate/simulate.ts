@@ -1,5 +1,5 @@
 /**
- * The request simulator: which policies apply to the workload, jwt_authn (RequestAuthentication),
+ * The request simulator: which policies the proxy (sidecar, Gateway API gateway or waypoint) enforces, jwt_authn (RequestAuthentication),
  * then the authorization filters in Istio's order CUSTOM → DENY → ALLOW (AUDIT never decides).
  */
 import { jwtRulesOf } from '../jwt/rules';
@@ -7,7 +7,8 @@ import { DEFAULT_SETTINGS } from '../rules/rule';
 import { authenticate } from './authn';
 import { evaluateRule, type EvalContext } from './authz';
 import { sourceIdentity, viewOf, type RequestView } from './request';
-import { labelOf, nsOf, selectPolicies } from './select';
+import { labelOf, nsOf, selectForProxy } from './select';
+import { resolveProxy } from './target';
 import type { MatchedPolicy, SimRequest, SimResource, SimSettings, SimTarget, SimulationResult } from './types';
 
 export const RBAC_DENIED = 'RBAC: access denied';
@@ -98,7 +99,7 @@ function authorize(policies: PolicyView[], req: RequestView, claims: EvalContext
   const allows = group('ALLOW', false);
   if (allows.length === 0) {
     trace.push('No enforced ALLOW policy applies: the request is allowed.');
-    return { status: 200, allowed: true, reason: 'allowed: no DENY policy matches and no ALLOW policy applies to the workload', matchedPolicy: null };
+    return { status: 200, allowed: true, reason: 'allowed: no DENY policy matches and no ALLOW policy applies to the proxy', matchedPolicy: null };
   }
   for (const p of allows) {
     const i = firstMatchingRule(p, ctx, trace);
@@ -116,12 +117,13 @@ export async function simulate(resources: readonly SimResource[], target: SimTar
   const rootNamespace = settings.rootNamespace ?? DEFAULT_SETTINGS.rootNamespace;
   const defaultNamespace = settings.defaultNamespace ?? DEFAULT_SETTINGS.defaultNamespace;
   const now = settings.now ?? Date.now();
-  const trace: string[] = [`Workload: namespace ${target.namespace}, labels {${Object.entries(target.labels).map(([k, v]) => `${k}=${v}`).join(', ')}}; root namespace ${rootNamespace}.`];
+  const proxy = resolveProxy(target, resources, defaultNamespace);
+  const trace: string[] = [`${proxy.describe}; root namespace ${rootNamespace}.`, ...proxy.notes];
   const identity = sourceIdentity(request);
   if (identity.note) trace.push(identity.note);
   const req = viewOf(request);
 
-  const ras = selectPolicies(resources, 'RequestAuthentication', target, rootNamespace, defaultNamespace);
+  const ras = selectForProxy(resources, 'RequestAuthentication', proxy, rootNamespace, defaultNamespace);
   trace.push(...ras.trace);
   const auth = await authenticate(jwtRulesOf(ras.applies, defaultNamespace), req, { offline: settings.offline, jwks: settings.jwks }, now);
   trace.push(...auth.trace);
@@ -129,7 +131,7 @@ export async function simulate(resources: readonly SimResource[], target: SimTar
     return { status: auth.status ?? 401, allowed: false, reason: auth.reason ?? 'Jwt verification fails', matchedPolicy: null, trace };
   }
 
-  const aps = selectPolicies(resources, 'AuthorizationPolicy', target, rootNamespace, defaultNamespace);
+  const aps = selectForProxy(resources, 'AuthorizationPolicy', proxy, rootNamespace, defaultNamespace);
   trace.push(...aps.trace);
   const decision = authorize(aps.applies.map((r) => viewPolicy(r, defaultNamespace)), req, auth.claims, trace);
   trace.push(`Decision: ${decision.status} (${decision.reason}).`);

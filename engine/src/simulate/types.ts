@@ -3,6 +3,8 @@ import type { JwksOptions } from '../jwks/index';
 
 /** A resource as plain data (IstioResource satisfies it). */
 export interface SimResource {
+  /** `group/version` (tells an Istio Gateway from a Gateway API one). */
+  apiVersion?: string;
   kind: string;
   name?: string;
   namespace?: string;
@@ -11,10 +13,42 @@ export interface SimResource {
   object?: Record<string, unknown>;
 }
 
-/** The workload receiving the request (its sidecar enforces the policies). */
-export interface SimTarget {
+/** A namespaced object named by the user (`ns/name`). */
+export interface ObjectRef {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * The proxy that enforces the policies (docs/simulate.md §1):
+ * - a workload's sidecar (`kind` omitted or `workload`): policies attach by `selector`. Labels
+ *   that include `gateway.networking.k8s.io/gateway-name` make it a Gateway API gateway's pod;
+ * - a Gateway API gateway (`gateway`): policies attach by `targetRefs` to the Gateway, or by a
+ *   selector matching its pods' labels (derived from the Gateway, plus `labels`);
+ * - a waypoint (`waypoint`) carrying a request to `service`: policies attach by `targetRefs` to
+ *   the Service (or ServiceEntry), to the waypoint Gateway, or to the `istio-waypoint` GatewayClass.
+ *   The waypoint is `waypoint`, else the one the manifests' `istio.io/use-waypoint` labels name.
+ */
+export type SimTarget = WorkloadTarget | GatewayTarget | WaypointTarget;
+
+export interface WorkloadTarget {
+  kind?: 'workload';
   namespace: string;
   labels: Record<string, string>;
+}
+
+export interface GatewayTarget extends ObjectRef {
+  kind: 'gateway';
+  /** Pod labels besides those Istio puts on a gateway's deployment. */
+  labels?: Record<string, string>;
+}
+
+export interface WaypointTarget {
+  kind: 'waypoint';
+  /** The request's destination (a Service, or a ServiceEntry by its name). */
+  service?: ObjectRef & { kind?: 'Service' | 'ServiceEntry' };
+  /** The waypoint Gateway; default: from the manifests' istio.io/use-waypoint labels. */
+  waypoint?: ObjectRef;
 }
 
 export interface SimRequest {
