@@ -1,18 +1,28 @@
 import { parseArgs } from 'node:util';
-import { AnalysisHost, DEFAULT_HOST_SETTINGS, type SimRequest, type SimulationResult } from '../../../engine/src/host/index';
+import { AnalysisHost, DEFAULT_HOST_SETTINGS, type ObjectRef, type SimRequest, type SimTarget, type SimulationResult } from '../../../engine/src/host/index';
 import { collectYamlFiles, readText } from '../files';
 import { EXIT, UsageError, type Command } from '../io';
 
 export const SIMULATE_USAGE = `Usage: istio-sec simulate [options] <manifest file or dir>...
-Simulates one request to a workload against the RequestAuthentication and AuthorizationPolicy
-resources in the manifests, with Istio's semantics, and prints
-{"status", "allowed", "reason", "matchedPolicy", "trace"}.
+Simulates one request against the RequestAuthentication and AuthorizationPolicy resources in the
+manifests, with Istio's semantics, as the proxy that receives it would decide, and prints
+{"status", "allowed", "reason", "matchedPolicy", "trace"}. The proxy is one of:
+  a workload's sidecar      --namespace NS --labels k=v,...   (policies attach by selector)
+  a Gateway API gateway     --gateway NS/NAME [--labels ...]  (targetRefs to the Gateway, or selector)
+  a waypoint                --service NS/NAME [--waypoint NS/NAME] (targetRefs to the Service, the
+                            waypoint Gateway or the istio-waypoint GatewayClass); without --waypoint,
+                            the istio.io/use-waypoint label of the Service or Namespace in the manifests
+                            names it. --service-entry NS/NAME for a ServiceEntry destination.
+A NAME without NS/ is in --namespace.
 
 Options:
   --token <jwt> | --token-file <path>   JWT sent as "Authorization: Bearer <jwt>"
   --method M  --path P  --host H  --port N
   --namespace NS                        workload namespace (default: default)
-  --labels k=v,...                      workload labels
+  --labels k=v,...                      workload labels (with --gateway: extra pod labels)
+  --gateway NS/NAME                     a Gateway API Gateway
+  --service NS/NAME | --service-entry NS/NAME   the destination, through its waypoint
+  --waypoint NS/NAME                    the waypoint Gateway (class istio-waypoint)
   --header name:value                   request header (repeatable)
   --source-principal P                  mTLS peer, e.g. cluster.local/ns/foo/sa/sleep
   --source-namespace NS  --source-ip IP
@@ -48,6 +58,40 @@ function parsePort(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** `ns/name`, or `name` in the default namespace. */
+function parseRef(flag: string, value: string, namespace: string): ObjectRef {
+  const slash = value.indexOf('/');
+  const ref = slash === -1 ? { namespace, name: value } : { namespace: value.slice(0, slash), name: value.slice(slash + 1) };
+  if (!DNS_LABEL.test(ref.namespace) || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref.name)) throw new UsageError(`--${flag}: ${JSON.stringify(value)} is not NAMESPACE/NAME`);
+  return ref;
+}
+
+interface TargetOptions {
+  namespace?: string;
+  labels?: string;
+  gateway?: string;
+  service?: string;
+  'service-entry'?: string;
+  waypoint?: string;
+}
+
+/** The proxy named by the options: a gateway, a waypoint (service and/or waypoint), else a workload. */
+function parseTarget(v: TargetOptions): SimTarget {
+  const namespace = v.namespace ?? 'default';
+  const labels = parseLabels(v.labels);
+  const destinations = [v.service !== undefined, v['service-entry'] !== undefined].filter(Boolean).length;
+  if (destinations > 1) throw new UsageError('use either --service or --service-entry, not both');
+  const throughWaypoint = destinations > 0 || v.waypoint !== undefined;
+  if (v.gateway !== undefined && throughWaypoint) throw new UsageError('--gateway names an ingress gateway; --service, --service-entry and --waypoint a waypoint: use one or the other');
+  if (v.gateway !== undefined) return { kind: 'gateway', ...parseRef('gateway', v.gateway, namespace), labels };
+  if (!throughWaypoint) return { namespace, labels };
+  if (v.labels !== undefined) throw new UsageError('--labels names a workload or gateway pods; a waypoint is named with --waypoint');
+  const service = v.service !== undefined ? { ...parseRef('service', v.service, namespace), kind: 'Service' as const } : v['service-entry'] !== undefined ? { ...parseRef('service-entry', v['service-entry'], namespace), kind: 'ServiceEntry' as const } : undefined;
+  return { kind: 'waypoint', service, waypoint: v.waypoint !== undefined ? parseRef('waypoint', v.waypoint, namespace) : undefined };
+}
+
 function formatText(r: SimulationResult): string {
   const head = `${r.status} ${r.allowed ? 'ALLOWED' : 'DENIED'}: ${r.reason}`;
   const policy = r.matchedPolicy ? `\nmatched: ${r.matchedPolicy.action} ${r.matchedPolicy.namespace}/${r.matchedPolicy.name} rules[${r.matchedPolicy.rule}]` : '';
@@ -67,6 +111,10 @@ export const simulate: Command = async (args, io) => {
       port: { type: 'string' },
       namespace: { type: 'string', default: 'default' },
       labels: { type: 'string' },
+      gateway: { type: 'string' },
+      service: { type: 'string' },
+      'service-entry': { type: 'string' },
+      waypoint: { type: 'string' },
       header: { type: 'string', multiple: true, default: [] },
       'source-principal': { type: 'string' },
       'source-namespace': { type: 'string' },
@@ -98,7 +146,7 @@ export const simulate: Command = async (args, io) => {
     sourceIp: values['source-ip'],
     token,
   };
-  const target = { namespace: values.namespace ?? 'default', labels: parseLabels(values.labels) };
+  const target = parseTarget(values);
   const host = new AnalysisHost({ settings: { ...DEFAULT_HOST_SETTINGS, rootNamespace: values['root-namespace'] ?? DEFAULT_HOST_SETTINGS.rootNamespace, network: { offline: values.offline === true } } });
   for (const file of files) host.setFile(file, readText(file));
   const result = await host.simulateRequest(target, request);

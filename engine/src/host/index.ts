@@ -14,4 +14,4 @@ export { keySetReport, kubectlProxyArgs, type KeySetReport } from '../jwks/index
 export { migrateText, type MigrateOptions, type MigrationNote, type MigrationResult } from '../legacy/migrate';
 export { MAX_FILE_BYTES } from '../model/fileModel';
 export { checkHelmChart, checkKustomize, type FindingsByFile, type RenderOptions, type RenderResult } from '../render/index';
-export type { SimRequest, SimTarget, SimulationResult } from '../simulate/index';
+export type { ObjectRef, SimRequest, SimTarget, SimulationResult } from '../simulate/index';

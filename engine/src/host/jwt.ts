@@ -19,7 +19,7 @@ import {
   type RuleAcceptance,
 } from '../jwt/index';
 import type { DocumentEntry } from '../model/fileModel';
-import { simulate, type SimRequest, type SimTarget, type SimulationResult } from '../simulate/index';
+import { simulate, simulationContext, withObjects, type SimRequest, type SimTarget, type SimulationResult } from '../simulate/index';
 import type { Workspace } from '../workspace/workspace';
 import type { JwksFeatures } from './jwks';
 import type { DecodeReport, InlayHint, JwtRuleChoice, JwtRuleRef, SimulateParams, SimulateReport, SimulationTarget, VerifyParams, VerifyReport } from './types';
@@ -251,7 +251,9 @@ export class JwtFeatures {
   /** Simulates one request against the workspace's RequestAuthentications and AuthorizationPolicies. */
   run(target: SimTarget, request: SimRequest): Promise<SimulationResult> {
     const ws = this.workspace();
-    const resources = ws.index.resources().map((r) => r.resource);
+    // Namespaces, Services and Gateway API Gateways tell waypoints and gateway pod labels; the index may not hold them.
+    const context = simulationContext(ws.files().flatMap((f) => ws.model(f)?.documents.map((d) => d.segment.text) ?? []));
+    const resources = withObjects(ws.index.resources().map((r) => r.resource), context, ws.settings.defaultNamespace);
     return simulate(resources, target, request, {
       rootNamespace: ws.settings.rootNamespace,
       defaultNamespace: ws.settings.defaultNamespace,
