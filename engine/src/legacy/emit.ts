@@ -2,8 +2,9 @@
  * Renders generated documents with the yaml Document API, formatted like the input document:
  * its indentation width, whether block sequences are indented under their key, and its quote style.
  */
-import { Document, isMap, isPair, isScalar, Scalar, visit, type Node, type Pair, type ToStringOptions } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, Scalar, visit, type Node, type Pair, type ToStringOptions } from 'yaml';
 import type { Path } from '../model/locate';
+import type { ParsedDoc } from '../model/parse';
 import type { GeneratedDoc } from './convert/types';
 
 export interface OutputStyle {
@@ -62,11 +63,15 @@ export function detectStyle(text: string, yaml: Document | undefined): OutputSty
   };
 }
 
-/** The pair at `path` (map keys only), its key turned into a Scalar so it can carry a comment. */
+/** The pair at `path` (map keys, and list indices on the way), its key turned into a Scalar so it can carry a comment. */
 function keyScalarAt(doc: Document, path: Path): Scalar | undefined {
   let node: unknown = doc.contents;
   let pair: Pair | undefined;
   for (const step of path) {
+    if (typeof step === 'number') {
+      node = isSeq(node) ? node.items[step] : undefined;
+      continue;
+    }
     if (!isMap(node)) return undefined;
     pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === step) as Pair | undefined;
     if (!pair) return undefined;
@@ -102,6 +107,42 @@ export function renderDoc(gen: GeneratedDoc, style: OutputStyle): string {
     lineWidth: 0,
   };
   return doc.toString(options);
+}
+
+/** Generated documents in the style of the document they replace, separated by `---`. */
+export function renderDocs(docs: readonly GeneratedDoc[], source: ParsedDoc): string {
+  const style = detectStyle(source.text, source.yaml);
+  return docs.map((d) => renderDoc(d, style)).join('---\n');
+}
+
+/** A segment cut into its `---` line, leading comments, body and trailing comments. */
+export interface SegmentParts {
+  marker: string;
+  lead: string;
+  trail: string;
+}
+
+const COMMENT_OR_BLANK = /^[ \t]*(#.*)?\r?\n?$/;
+
+export function partsOf(text: string): SegmentParts {
+  const lines = text.split(/(?<=\n)/);
+  let i = 0;
+  let marker = '';
+  if (lines[0]?.startsWith('---')) marker = lines[i++];
+  const leadStart = i;
+  while (i < lines.length && COMMENT_OR_BLANK.test(lines[i])) i++;
+  const lead = lines.slice(leadStart, i).join('');
+  let j = lines.length;
+  while (j > i && COMMENT_OR_BLANK.test(lines[j - 1])) j--;
+  let trail = lines.slice(j).join('');
+  if (trail !== '' && !trail.endsWith('\n')) trail += '\n';
+  return { marker, lead, trail };
+}
+
+/** A segment whose body (between its leading and trailing comments) is replaced by `generated`. */
+export function replaceBody(segmentText: string, generated: string, extraLead = ''): string {
+  const p = partsOf(segmentText);
+  return `${p.marker}${extraLead}${p.lead}${generated}${p.trail}`;
 }
 
 export function commentLines(lines: string[]): string {

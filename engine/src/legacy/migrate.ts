@@ -16,7 +16,7 @@ import { removedMessage } from './catalog';
 import { convertAuthnPolicy } from './convert/authn';
 import { convertBinding, convertRbacConfig, referencedRole, roleConsumedExplanation, roleKey } from './convert/rbac';
 import { asString, type Conversion, type ConvertContext, type LegacyDoc, type MigrationNote } from './convert/types';
-import { commentLines, detectStyle, renderDoc } from './emit';
+import { commentLines, partsOf, renderDocs, replaceBody } from './emit';
 
 export type { MigrationNote } from './convert/types';
 
@@ -83,40 +83,10 @@ function originBoundNamespaces(docs: LegacyDoc[], ctx: Pick<ConvertContext, 'roo
   return out;
 }
 
-/** A segment cut into its `---` line, leading comments, body and trailing comments. */
-interface SegmentParts {
-  marker: string;
-  lead: string;
-  trail: string;
-}
-
-const COMMENT_OR_BLANK = /^[ \t]*(#.*)?\r?\n?$/;
-
-function partsOf(text: string): SegmentParts {
-  const lines = text.split(/(?<=\n)/);
-  let i = 0;
-  let marker = '';
-  if (lines[0]?.startsWith('---')) marker = lines[i++];
-  const leadStart = i;
-  while (i < lines.length && COMMENT_OR_BLANK.test(lines[i])) i++;
-  const lead = lines.slice(leadStart, i).join('');
-  let j = lines.length;
-  while (j > i && COMMENT_OR_BLANK.test(lines[j - 1])) j--;
-  let trail = lines.slice(j).join('');
-  if (trail !== '' && !trail.endsWith('\n')) trail += '\n';
-  return { marker, lead, trail };
-}
-
 /** Text generated for a conversion (documents separated by `---`, or an explanation comment). */
 function renderConversion(conv: Conversion, source: ParsedDoc): string {
   if (conv.docs.length === 0) return commentLines(conv.explanation);
-  const style = detectStyle(source.text, source.yaml);
-  return conv.docs.map((d) => renderDoc(d, style)).join('---\n');
-}
-
-function replaceBody(segmentText: string, generated: string, extraLead = ''): string {
-  const p = partsOf(segmentText);
-  return `${p.marker}${extraLead}${p.lead}${generated}${p.trail}`;
+  return renderDocs(conv.docs, source);
 }
 
 /** Removed-API documents left as they are: Mixer kinds, or documents with YAML errors. */
