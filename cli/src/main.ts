@@ -14,7 +14,7 @@ Commands:
         [--helm <chart> [--values f]] [--kustomize <dir>]         ... or render a chart / overlay and validate the output
   decode <token | ->                                              decode a JWT (header, payload, times)
   simulate [options] <file or dir>...                             simulate a request against the policies
-  migrate [options] <file>...                                     convert removed Istio APIs to today's resources
+  migrate [--to current|gateway-api] <file>...                     convert removed Istio APIs, or Istio gateways to the Gateway API
   lsp [--stdio]                                                   run the language server over stdio
   version                                                         print the version
 

@@ -12,6 +12,7 @@ export { codeDocUrl, compareFindings } from '../diagnostics';
 export { decodeToken, redactToken, type DecodedJwt } from '../jwt/index';
 export { keySetReport, kubectlProxyArgs, type KeySetReport } from '../jwks/index';
 export { migrateText, type MigrateOptions, type MigrationNote, type MigrationResult } from '../legacy/migrate';
+export { convertToGatewayApi, type GatewayApiFileResult, type GatewayApiInput, type GatewayApiOptions } from '../convert/gatewayApi/index';
 export { MAX_FILE_BYTES } from '../model/fileModel';
 export { checkHelmChart, checkKustomize, type FindingsByFile, type RenderOptions, type RenderResult } from '../render/index';
 export type { ObjectRef, SimRequest, SimTarget, SimulationResult } from '../simulate/index';
