@@ -27,7 +27,7 @@ describe('snippets', () => {
   it('cover every kind the issue lists, with istio- prefixes', () => {
     const prefixes = Object.values(snippets).map((s) => s.prefix);
     assert.ok(prefixes.every((p) => p.startsWith('istio-')));
-    for (const p of ['istio-gateway-https', 'istio-vs-canary', 'istio-reqauth-auth0', 'istio-reqauth-okta', 'istio-reqauth-keycloak', 'istio-reqauth-google', 'istio-reqauth-azure', 'istio-authz-require-jwt', 'istio-authz-custom', 'istio-peerauth-mesh', 'istio-dr-istio-mutual', 'istio-scenario-jwt', 'istio-scenario-ingress-tls']) {
+    for (const p of ['istio-gwapi-gateway', 'istio-gwapi-httproute', 'istio-waypoint', 'istio-referencegrant', 'istio-reqauth-gateway', 'istio-authz-require-jwt-gateway', 'istio-authz-waypoint-service', 'istio-scenario-gateway-api-jwt', 'istio-gateway-https', 'istio-vs-canary', 'istio-reqauth-auth0', 'istio-reqauth-okta', 'istio-reqauth-keycloak', 'istio-reqauth-google', 'istio-reqauth-azure', 'istio-authz-require-jwt', 'istio-authz-custom', 'istio-peerauth-mesh', 'istio-dr-istio-mutual', 'istio-scenario-jwt', 'istio-scenario-ingress-tls']) {
       assert.ok(prefixes.includes(p), p);
     }
     assert.equal(new Set(prefixes).size, prefixes.length, 'prefixes are unique');
@@ -45,6 +45,16 @@ describe('snippets', () => {
       }
     });
   }
+
+  it('the Gateway API scenario attaches both policies to its Gateway with targetRefs, from the Gateway\'s namespace', () => {
+    const scenario = Object.values(snippets).find((s) => s.prefix === 'istio-scenario-gateway-api-jwt')!;
+    const docs = expandSnippet(scenario.body.join('\n')).split('\n---\n');
+    assert.deepEqual(docs.map((d) => /^kind: (\w+)$/m.exec(d)?.[1]), ['Gateway', 'HTTPRoute', 'RequestAuthentication', 'AuthorizationPolicy']);
+    for (const d of docs.slice(2)) {
+      assert.match(d, /targetRefs:\n {2}- group: gateway\.networking\.k8s\.io\n {4}kind: Gateway\n {4}name: my-gateway\n/);
+      assert.match(d, /namespace: default\n/);
+    }
+  });
 
   it('the Auth0 template keeps the trailing slash of Auth0 issuers', () => {
     const auth0 = Object.values(snippets).find((s) => s.prefix === 'istio-reqauth-auth0')!;
