@@ -184,6 +184,9 @@ export interface ConvertRemovedApisResult {
 }
 export const ConvertRemovedApisRequest = new RequestType<ConvertRemovedApisParams, ConvertRemovedApisResult, void>('istio/convertRemovedApis');
 
+/** Convert the Istio Gateways of a document, their VirtualServices and gateway policies to the Kubernetes Gateway API. */
+export const ConvertToGatewayApiRequest = new RequestType<ConvertRemovedApisParams, ConvertRemovedApisResult, void>('istio/convertToGatewayApi');
+
 /** Render a Kustomize overlay or a Helm chart and check the output (the client's "Check Kustomize Overlay" / "Check Helm Chart" commands). */
 export interface CheckRenderedParams {
   renderer: 'kustomize' | 'helm';

@@ -72,15 +72,21 @@ export class DiagnosticConverter {
   }
 }
 
+/** A quick fix editing one document. */
+export function toCodeAction(uri: string, fix: Fix): CodeAction {
+  const action = CodeAction.create(fix.title, { changes: { [uri]: fix.edits } }, CodeActionKind.QuickFix);
+  if (fix.isPreferred) action.isPreferred = true;
+  return action;
+}
+
 export function toCodeActions(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const d of diagnostics) {
     if (d.source !== DIAGNOSTIC_SOURCE) continue;
     const fixes = (d.data as DiagnosticData | undefined)?.fixes ?? [];
     for (const fix of fixes) {
-      const action = CodeAction.create(fix.title, { changes: { [uri]: fix.edits } }, CodeActionKind.QuickFix);
+      const action = toCodeAction(uri, fix);
       action.diagnostics = [d];
-      if (fix.isPreferred) action.isPreferred = true;
       actions.push(action);
     }
   }

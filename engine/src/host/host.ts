@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { complete } from '../authoring/complete';
 import { describeAt } from '../authoring/describe';
-import { compareFindings, shiftFinding, type Finding, type Position, type Range } from '../diagnostics';
+import { compareFindings, shiftFinding, type Finding, type Fix, type Position, type Range } from '../diagnostics';
 import { tokenAt } from '../jwt/index';
-import { migrateText } from '../legacy/migrate';
+import { convertTextToGatewayApi, gatewayApiFixAt } from '../convert/gatewayApi/index';
+import { migrateText, type MigrationNote } from '../legacy/migrate';
 import type { DocumentEntry, FileModel, UpdateStats } from '../model/fileModel';
 import { isIstioDocument } from '../model/resource';
 import { outline } from '../outline';
@@ -484,9 +485,25 @@ export class AnalysisHost {
 
   /** The removed-API conversion of a file, as one minimal edit and notes. */
   convertRemovedApis(file: string): Conversion {
+    return this.conversion(file, (text, opts) => migrateText(text, opts));
+  }
+
+  /** The Gateway API conversion of a file (Istio Gateways, their VirtualServices, gateway policies). */
+  convertToGatewayApi(file: string): Conversion {
+    return this.conversion(file, (text, opts) => convertTextToGatewayApi(text, opts));
+  }
+
+  /** Fixes offered without a diagnostic at a range: on an Istio Gateway, its conversion to the Gateway API. */
+  refactorings(file: string, range: Range): Fix[] {
+    const text = this.textOf(file);
+    const fix = text === undefined ? undefined : gatewayApiFixAt(text, range.start.line, { defaultNamespace: this.settings.defaultNamespace, rootNamespace: this.settings.rootNamespace });
+    return fix ? [{ title: fix.title, edits: [fix.edit] }] : [];
+  }
+
+  private conversion(file: string, convert: (text: string, opts: { defaultNamespace: string; rootNamespace: string }) => { text: string; notes: MigrationNote[] }): Conversion {
     const text = this.textOf(file);
     if (text === undefined) return { edit: null, notes: [] };
-    const result = migrateText(text, { defaultNamespace: this.settings.defaultNamespace, rootNamespace: this.settings.rootNamespace });
+    const result = convert(text, { defaultNamespace: this.settings.defaultNamespace, rootNamespace: this.settings.rootNamespace });
     return {
       edit: minimalEdit(text, result.text) ?? null,
       notes: result.notes.map((n) => ({ severity: n.severity, code: n.code, message: n.message, line: n.range.start.line })),
