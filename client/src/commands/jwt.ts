@@ -177,13 +177,13 @@ export class JwtCommands implements vscode.Disposable {
     return this.show('jwt-verification', r, { source: t.source });
   }
 
-  /** The workload: one named by the workspace's selectors, or typed (namespace, then labels). */
+  /** The proxy: a workload named by the workspace's selectors, a gateway or Service named by targetRefs, or a typed workload. */
   private async target(): Promise<SimulateParams['target'] | undefined> {
     const { targets } = await this.server().sendRequest(SimulationTargetsRequest);
-    const picked = await this.prompter.pick('Workload receiving the request (from the selectors in the workspace)', [...targets.map((x) => x.label), OTHER_WORKLOAD]);
+    const picked = await this.prompter.pick('Workload receiving the request (from the selectors in the workspace), or a gateway or service (from targetRefs)', [...targets.map((x) => x.label), OTHER_WORKLOAD]);
     if (picked === undefined) return undefined;
     const known = targets.find((x) => x.label === picked);
-    if (known) return { namespace: known.namespace, labels: known.labels };
+    if (known) return known.target ?? { namespace: known.namespace, labels: known.labels };
     const namespace = await this.prompter.input('Workload namespace', 'default', (v) => (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) ? undefined : 'A namespace is a DNS label.'));
     if (namespace === undefined) return undefined;
     const labels = await this.prompter.input('Workload labels (key=value,...)', '', (v) => (LABELS.test(v) ? undefined : 'Labels are key=value pairs separated by commas.'));

@@ -19,7 +19,7 @@ import {
   type RuleAcceptance,
 } from '../jwt/index';
 import type { DocumentEntry } from '../model/fileModel';
-import { simulate, simulationContext, withObjects, type SimRequest, type SimTarget, type SimulationResult } from '../simulate/index';
+import { attachedTargets, describeTarget, simulate, simulationContext, withObjects, type SimRequest, type SimResource, type SimTarget, type SimulationResult } from '../simulate/index';
 import type { Workspace } from '../workspace/workspace';
 import type { JwksFeatures } from './jwks';
 import type { DecodeReport, InlayHint, JwtRuleChoice, JwtRuleRef, SimulateParams, SimulateReport, SimulationTarget, VerifyParams, VerifyReport } from './types';
@@ -231,7 +231,7 @@ export class JwtFeatures {
     return { kind: 'verified', ok: result.ok, failed: result.failed, httpStatus: result.httpStatus, signatureChecked: result.signatureChecked, title: `JWT verification ${shortRule(rule)}`, content };
   }
 
-  /** Workloads named by the selectors (matchLabels) of the workspace's policies, one per namespace + labels. */
+  /** Workloads named by the selectors (matchLabels) of the workspace's policies, one per namespace + labels; then gateways and waypoint Services named by targetRefs. */
   targets(): SimulationTarget[] {
     const byKey = new Map<string, SimulationTarget>();
     for (const r of this.workspace().index.resources()) {
@@ -245,16 +245,23 @@ export class JwtFeatures {
       target.selectedBy.push(`${r.resource.kind} ${r.namespace}/${r.resource.name ?? ''}`);
       byKey.set(key, target);
     }
-    return [...byKey.values()].sort((a, b) => a.label.localeCompare(b.label));
+    const workloads = [...byKey.values()].sort((a, b) => a.label.localeCompare(b.label));
+    const ws = this.workspace();
+    const attached = attachedTargets(this.resources(), ws.settings.defaultNamespace).map((c) => ({ namespace: '', labels: {}, label: c.label, selectedBy: c.selectedBy, target: c.target }));
+    return [...workloads, ...attached];
+  }
+
+  /** The index's resources, with the Namespaces, Services and Gateway API Gateways it may not hold (they tell waypoints and gateway pod labels). */
+  private resources(): SimResource[] {
+    const ws = this.workspace();
+    const context = simulationContext(ws.files().flatMap((f) => ws.model(f)?.documents.map((d) => d.segment.text) ?? []));
+    return withObjects(ws.index.resources().map((r) => r.resource), context, ws.settings.defaultNamespace);
   }
 
   /** Simulates one request against the workspace's RequestAuthentications and AuthorizationPolicies. */
   run(target: SimTarget, request: SimRequest): Promise<SimulationResult> {
     const ws = this.workspace();
-    // Namespaces, Services and Gateway API Gateways tell waypoints and gateway pod labels; the index may not hold them.
-    const context = simulationContext(ws.files().flatMap((f) => ws.model(f)?.documents.map((d) => d.segment.text) ?? []));
-    const resources = withObjects(ws.index.resources().map((r) => r.resource), context, ws.settings.defaultNamespace);
-    return simulate(resources, target, request, {
+    return simulate(this.resources(), target, request, {
       rootNamespace: ws.settings.rootNamespace,
       defaultNamespace: ws.settings.defaultNamespace,
       offline: this.jwks.offline,
@@ -267,13 +274,14 @@ export class JwtFeatures {
   async simulate(params: SimulateParams): Promise<SimulateReport> {
     const request = { method: params.method, path: params.path, host: params.host, port: params.port, token: params.token || undefined };
     const r = await this.run(params.target, request);
-    const labels = Object.entries(params.target.labels).map(([k, v]) => `${k}=${v}`).join(',') || '(no labels)';
+    const t = params.target;
+    const proxy = t.kind === 'gateway' || t.kind === 'waypoint' ? `Proxy: ${describeTarget(t)}` : `Workload: namespace \`${t.namespace}\`, labels \`${Object.entries(t.labels).map(([k, v]) => `${k}=${v}`).join(',') || '(no labels)'}\``;
     const content = [
       '# Simulated request',
       '',
       `Request: \`${params.method ?? 'GET'} ${params.path ?? '/'}\`${params.host ? ` to host \`${params.host}\`` : ''}${params.port ? ` port ${params.port}` : ''}`,
       `Token: ${params.token ? `\`${redactToken(params.token.trim())}\`` : 'none'}`,
-      `Workload: namespace \`${params.target.namespace}\`, labels \`${labels}\``,
+      proxy,
       '',
       `**${r.status} ${r.allowed ? 'ALLOWED' : 'DENIED'}**: ${r.reason}`,
       ...(r.matchedPolicy ? ['', `Matched: ${r.matchedPolicy.action} ${r.matchedPolicy.namespace}/${r.matchedPolicy.name} rules[${r.matchedPolicy.rule}]`] : []),

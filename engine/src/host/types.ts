@@ -5,6 +5,7 @@
 import type { CompletionEntry } from '../authoring/complete';
 import type { Position, Range } from '../diagnostics';
 import type { OutlineItem } from '../outline';
+import type { SimTarget } from '../simulate/index';
 
 export type { Finding, Fix, Position, Range, RelatedLocation, Severity, TextEdit } from '../diagnostics';
 export type { KeySetReport } from '../jwks/keys';
@@ -111,12 +112,18 @@ export type VerifyReport =
   | { kind: 'needsRule'; candidates: JwtRuleChoice[]; reason: string }
   | ({ kind: 'verified'; ok: boolean; failed?: string; httpStatus?: number; signatureChecked: boolean } & Report);
 
-/** A workload the simulator can target (from the selectors of the workspace's policies). */
+/**
+ * A proxy the simulator can target: a workload named by the selectors of the workspace's
+ * policies (namespace + labels), or a Gateway API gateway / a Service through its waypoint named
+ * by their targetRefs (`target`).
+ */
 export interface SimulationTarget {
   namespace: string;
   labels: Record<string, string>;
   label: string;
   selectedBy: string[];
+  /** What to simulate against when it is not the workload `namespace` + `labels`. */
+  target?: SimTarget;
 }
 
 export interface SimulateParams {
@@ -124,7 +131,7 @@ export interface SimulateParams {
   path?: string;
   host?: string;
   port?: number;
-  target: { namespace: string; labels: Record<string, string> };
+  target: SimTarget;
   token?: string;
 }
 
