@@ -19,7 +19,7 @@ import {
   type RuleAcceptance,
 } from '../jwt/index';
 import type { DocumentEntry } from '../model/fileModel';
-import { attachedTargets, describeTarget, simulate, simulationContext, withObjects, type SimRequest, type SimResource, type SimTarget, type SimulationResult } from '../simulate/index';
+import { attachedTargets, describeTarget, simulate, type SimRequest, type SimResource, type SimTarget, type SimulationResult } from '../simulate/index';
 import type { Workspace } from '../workspace/workspace';
 import type { JwksFeatures } from './jwks';
 import type { DecodeReport, InlayHint, JwtRuleChoice, JwtRuleRef, SimulateParams, SimulateReport, SimulationTarget, VerifyParams, VerifyReport } from './types';
@@ -251,11 +251,11 @@ export class JwtFeatures {
     return [...workloads, ...attached];
   }
 
-  /** The index's resources, with the Namespaces, Services and Gateway API Gateways it may not hold (they tell waypoints and gateway pod labels). */
+  /** The index's resources: policies, and the Namespaces, Services and Gateway API Gateways that tell waypoints and gateway pod labels. */
   private resources(): SimResource[] {
-    const ws = this.workspace();
-    const context = simulationContext(ws.files().flatMap((f) => ws.model(f)?.documents.map((d) => d.segment.text) ?? []));
-    return withObjects(ws.index.resources().map((r) => r.resource), context, ws.settings.defaultNamespace);
+    return this.workspace()
+      .index.resources()
+      .map((r) => r.resource);
   }
 
   /** Simulates one request against the workspace's RequestAuthentications and AuthorizationPolicies. */

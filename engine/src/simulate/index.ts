@@ -22,7 +22,7 @@
  *   `evaluateRule` (one AuthorizationPolicy rule), the matchers in match.ts.
  */
 export { simulate, RBAC_DENIED } from './simulate';
-export { resourcesOfText, objectsOfText, simulationContext, withObjects } from './load';
+export { resourcesOfText, objectsOfText } from './load';
 export { attachedTargets, describeTarget, type TargetChoice } from './targets';
 export { selectPolicies, selectForProxy, targetRefsOf } from './select';
 export { resolveProxy, gatewayPodLabels, waypointOfService, GATEWAY_NAME_LABEL, GATEWAY_CLASS_LABEL, WAYPOINT_CLASS, type ProxyView } from './target';

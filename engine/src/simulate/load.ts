@@ -31,34 +31,3 @@ export function objectsOfText(text: string): SimResource[] {
   }
   return out;
 }
-
-/** A document that may be one of the objects the simulator reads besides policies. */
-const CONTEXT_KIND = /^kind:[ \t]*["']?(Namespace|Service|Gateway)["']?[ \t]*(#.*)?$/m;
-const CONTEXT_GROUPS: Record<string, string> = { Namespace: 'v1', Service: 'v1', Gateway: 'gateway.networking.k8s.io/' };
-
-/**
- * The Namespaces, Services and Gateway API Gateways among documents' texts: what tells a gateway's
- * class and infrastructure labels and which waypoint a Service uses. A cheap line test skips the
- * other documents unparsed.
- */
-export function simulationContext(documentTexts: Iterable<string>): SimResource[] {
-  const out: SimResource[] = [];
-  for (const text of documentTexts) {
-    if (!CONTEXT_KIND.test(text)) continue;
-    for (const o of objectsOfText(text)) {
-      const want = CONTEXT_GROUPS[o.kind];
-      if (want !== undefined && (want.endsWith('/') ? o.apiVersion?.startsWith(want) : o.apiVersion === want)) out.push(o);
-    }
-  }
-  return out;
-}
-
-function keyOf(r: SimResource, defaultNamespace: string): string {
-  return `${r.apiVersion ?? ''}\u0000${r.kind}\u0000${r.namespace ?? defaultNamespace}\u0000${r.name ?? ''}`;
-}
-
-/** `resources` plus the `extra` objects they do not already hold. */
-export function withObjects(resources: readonly SimResource[], extra: readonly SimResource[], defaultNamespace: string): SimResource[] {
-  const seen = new Set(resources.map((r) => keyOf(r, defaultNamespace)));
-  return [...resources, ...extra.filter((r) => !seen.has(keyOf(r, defaultNamespace)))];
-}

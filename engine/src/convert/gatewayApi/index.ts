@@ -65,8 +65,9 @@ function entryOf(file: number, segment: Segment, defaultNamespace: string): Entr
   if (isBlankSegment(segment.text)) return { file, segment };
   const doc = parseDoc(segment.text);
   const r = doc.resource;
-  if (doc.yaml.errors.length > 0) return { file, segment };
-  if (!r) return { file, segment, service: serviceOf(doc.data, defaultNamespace) };
+  if (doc.findings.some((f) => f.severity === 'error')) return { file, segment };
+  // Services (context objects of the index) and other documents are not converted; a Service's ports are read.
+  if (!r || r.context) return { file, segment, service: serviceOf(doc.data, defaultNamespace) };
   return { file, segment, src: { doc, group: r.group, kind: r.kind, name: r.name ?? '', namespace: r.namespace, ns: r.namespace ?? defaultNamespace, spec: r.spec, object: r.object } };
 }
 
