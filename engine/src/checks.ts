@@ -6,6 +6,7 @@ import type { EngineSettings, Rule, RuleContext } from './rules/rule';
 import { checkSchema } from './schema/validate';
 import { checkRemovedApi } from './legacy/removed';
 import { checkInlineJwks } from './jwks/check';
+import { checkYaml11 } from './schema/yaml11';
 
 /** A per-document check: reads one parsed document, appends findings (document-relative). */
 export type DocumentCheck = (doc: ParsedDoc, settings: EngineSettings, out: Finding[]) => void;
@@ -63,4 +64,9 @@ const inlineJwksCheck: DocumentCheck = (doc, _settings, out) => {
   checkInlineJwks(doc, out);
 };
 
-export const DOCUMENT_CHECKS: readonly DocumentCheck[] = [removedApiCheck, schemaCheck, semanticCheck, inlineJwksCheck];
+/** Unquoted scalars Kubernetes (YAML 1.1) and YAML 1.2 tools read differently; runs last, after the errors it defers to. */
+const yaml11Check: DocumentCheck = (doc, _settings, out) => {
+  if (doc.resource && !hasSyntaxErrors(doc)) checkYaml11(doc, out);
+};
+
+export const DOCUMENT_CHECKS: readonly DocumentCheck[] = [removedApiCheck, schemaCheck, semanticCheck, inlineJwksCheck, yaml11Check];

@@ -4,13 +4,17 @@
  * It gives the plain data `yaml`'s parseDocument(...).toJS() would give (YAML 1.2 core schema), or
  * gives up (`undefined`) on anything else: anchors, aliases, tags, folded or multi-line scalars,
  * tabs, duplicate keys, merge keys, odd indentation, and anything that `yaml` would report as an
- * error or a warning. Giving up is always safe: the caller then parses with `yaml`.
+ * error or a warning, and any plain scalar Kubernetes (YAML 1.1, goYaml.ts) reads otherwise than
+ * YAML 1.2 (`yes`, `0443`, `8_080`): those need positions for their warning, and the full reader.
+ * Giving up is always safe: the caller then parses with `yaml`.
  *
  * About 20 times faster than `yaml`, because it builds neither a CST nor nodes: positions are not
  * recorded, and a document that needs them (one with findings) is parsed again with `yaml`.
  * test/engine/fastYaml.test.ts checks it against `yaml` on every manifest the tests know, and on
  * random mutations of them.
  */
+
+import { agreesWithYaml12, plainKey } from './goYaml';
 
 class GiveUp extends Error {}
 
@@ -40,6 +44,13 @@ export function resolvePlain(s: string): unknown {
   if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s)) return parseFloat(s);
   if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
   return s;
+}
+
+/** A plain scalar's value, when Kubernetes (YAML 1.1) reads it the same; else the full reader takes over. */
+function plainValue(s: string): unknown {
+  const v = resolvePlain(s);
+  if (!agreesWithYaml12(s, v)) giveUp();
+  return v;
 }
 
 /**
@@ -140,7 +151,7 @@ class FlowReader {
       this.i = end;
       return v;
     }
-    return resolvePlain(this.plain());
+    return plainValue(this.plain());
   }
 
   /** A plain scalar in flow context: up to `,`, `]`, `}` or `: `. */
@@ -314,7 +325,9 @@ class BlockReader {
     if (colon <= 0) giveUp();
     const raw = c.slice(0, colon).trimEnd();
     if (raw === '' || !startsPlain(raw) || raw.includes(' #')) giveUp();
-    return [jsKey(resolvePlain(raw)), c.slice(colon + 1).trimStart()];
+    const key = jsKey(resolvePlain(raw));
+    if (plainKey(raw) !== key) giveUp(); // Kubernetes names this key otherwise (YAML 1.1)
+    return [key, c.slice(colon + 1).trimStart()];
   }
 
   /** The value after `key:` or `- ` (`rest`, possibly empty: then on the next lines). */
@@ -332,7 +345,7 @@ class BlockReader {
       if (!onlyComment(rest, r.i)) giveUp();
     } else if (ch === '|') {
       return this.literal(rest, indent);
-    } else value = resolvePlain(blockPlain(rest));
+    } else value = plainValue(blockPlain(rest));
     // A more indented line after a one-line value would continue it (a multi-line scalar): give up.
     const j = this.nextContent();
     if (j < this.lines.length && this.lines[j].indent > indent) giveUp();
@@ -426,6 +439,8 @@ export function metadataNameOffsets(text: string): [number, number] | undefined 
   if (!m) return undefined;
   let pos = m.index + m[0].length;
   let childIndent = -1;
+  // A repeated name key: Kubernetes keeps the last one (as the data does), so does this.
+  let found: [number, number] | undefined;
   while (pos < text.length) {
     const nl = text.indexOf('\n', pos);
     const end = nl === -1 ? text.length : nl;
@@ -436,7 +451,7 @@ export function metadataNameOffsets(text: string): [number, number] | undefined 
       pos = end + 1;
       continue;
     }
-    if (indent === 0) return undefined;
+    if (indent === 0) return found;
     if (childIndent === -1) childIndent = indent;
     if (indent === childIndent && content.startsWith('name:')) {
       const after = content.slice(5);
@@ -448,15 +463,16 @@ export function metadataNameOffsets(text: string): [number, number] | undefined 
       if (value[0] === '"' || value[0] === "'") {
         try {
           const [, close] = value[0] === '"' ? doubleQuoted(value, 0) : singleQuoted(value, 0);
-          return [start, start + close];
+          found = [start, start + close];
         } catch {
           return undefined;
         }
+      } else {
+        const hash = value.indexOf(' #');
+        found = [start, start + (hash === -1 ? value : value.slice(0, hash)).trimEnd().length];
       }
-      const hash = value.indexOf(' #');
-      return [start, start + (hash === -1 ? value : value.slice(0, hash)).trimEnd().length];
     }
     pos = end + 1;
   }
-  return undefined;
+  return found;
 }

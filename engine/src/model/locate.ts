@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { findEntry } from './goYaml';
 
 /** A path into a document: map keys and sequence indexes, e.g. ['spec', 'rules', 0, 'from']. */
 export type Path = ReadonlyArray<string | number>;
@@ -13,26 +14,31 @@ export interface Located {
   node?: Node | null;
 }
 
-function keyOf(pair: Pair): unknown {
-  const k = pair.key as unknown;
-  return isScalar(k) ? k.value : k;
+/** The node an alias stands for (aliases are followed so paths reach anchored and merged content). */
+function deref(doc: Document, node: Node | null | undefined): Node | null | undefined {
+  return isAlias(node) ? (node.resolve(doc) as Node | undefined) : node;
 }
 
-/** Walks the path as far as it exists. */
+/**
+ * Walks the path as far as it exists. Keys are matched as Kubernetes names them (YAML 1.1:
+ * `yes:` is "true"), aliases are followed and merge keys (`<<`) supply keys a mapping lacks, so a
+ * path into the data Kubernetes reads reaches the text that wrote it.
+ */
 export function locate(doc: Document, path: Path): Located {
   let node: Node | null | undefined = doc.contents as Node | null;
   let pair: Pair<Node, Node | null> | undefined;
   let depth = 0;
   for (const step of path) {
-    if (typeof step === 'number' && isSeq(node)) {
-      const item = node.items[step] as Node | undefined;
+    const here = deref(doc, node);
+    if (typeof step === 'number' && isSeq(here)) {
+      const item = here.items[step] as Node | undefined;
       if (item === undefined) break;
       node = item;
       pair = undefined;
-    } else if (isMap(node)) {
-      const found = node.items.find((p) => isPair(p) && String(keyOf(p)) === String(step)) as Pair<Node, Node | null> | undefined;
+    } else if (isMap(here)) {
+      const found = findEntry(doc, here, String(step));
       if (!found) break;
-      pair = found;
+      pair = { key: found.key, value: found.value } as Pair<Node, Node | null>;
       node = found.value;
     } else {
       break;

@@ -2,13 +2,14 @@ import { parseDocument, type Document, type YAMLError } from 'yaml';
 import type { Finding, Range } from '../diagnostics';
 import { LineIndex } from '../text/lineIndex';
 import { fastParseYaml } from './fastYaml';
+import { ALIAS_LIMITS, KubernetesYamlError, kubernetesData, type Yaml11Disagreement } from './goYaml';
 import { offsetsOf, type Path, type Target } from './locate';
 import { identifyResource, type IstioResource } from './resource';
 
 /** Bounds that keep hostile input (alias bombs, huge documents) from exhausting the server. */
 export const PARSE_LIMITS = {
-  /** Max alias expansions when converting to plain data (the yaml package's own guard). */
-  maxAliasCount: 100,
+  /** Nodes decoded through aliases that are validated (go-yaml's own ratio rule applies first). */
+  maxAliasedNodes: ALIAS_LIMITS.maxAliasedNodes,
 } as const;
 
 /** One parsed YAML document with everything checks need; positions are document-relative. */
@@ -16,8 +17,13 @@ export interface ParsedDoc {
   text: string;
   lines: LineIndex;
   yaml: Document;
-  /** Plain data, or undefined when conversion failed (e.g. alias bomb). */
+  /**
+   * The document as Kubernetes reads it (go-yaml v2: YAML 1.1 scalars, merge keys, string keys),
+   * or undefined when that reading fails (e.g. an alias bomb).
+   */
   data: unknown;
+  /** Plain scalars Kubernetes (YAML 1.1) and YAML 1.2 tools read differently. */
+  yaml11: Yaml11Disagreement[];
   resource?: IstioResource;
   /** YAML-level findings (syntax errors, duplicate keys, tabs...). */
   findings: Finding[];
@@ -42,7 +48,7 @@ function yamlFinding(e: YAMLError, lines: LineIndex, severity: 'error' | 'warnin
   return { code, severity, message: `${prefix}${message}`, range: lines.range(start, Math.max(end, start + 1)) };
 }
 
-const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false, logLevel: 'error' } as const;
+const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false, logLevel: 'error', merge: true } as const;
 
 /** A parsed document whose `yaml` Document and line index are built on first use. */
 class LazyDoc implements ParsedDoc {
@@ -55,6 +61,7 @@ class LazyDoc implements ParsedDoc {
     readonly data: unknown,
     readonly findings: Finding[],
     readonly syntaxErrors: boolean,
+    readonly yaml11: Yaml11Disagreement[] = [],
     yaml?: Document,
     lines?: LineIndex,
   ) {
@@ -79,6 +86,23 @@ class LazyDoc implements ParsedDoc {
   }
 }
 
+/** The finding for a document Kubernetes' YAML decoder refuses (or istio-sec does not expand). */
+function decodeFailure(err: unknown, text: string, lines: LineIndex): Finding {
+  const first = lines.range(0, Math.min(text.length, 1));
+  if (err instanceof RangeError) {
+    return { code: 'yaml-syntax', severity: 'error', message: 'YAML syntax: the document nests too deeply to read (hundreds of levels); no Istio resource is this deep', range: first };
+  }
+  if (!(err instanceof KubernetesYamlError)) throw err;
+  const at = lines.range(err.offset, Math.min(text.length, err.offset + 1));
+  if (err.kind === 'alias-ratio') {
+    return { code: 'yaml-alias-limit', severity: 'error', message: `YAML aliases expand too much: Kubernetes' YAML parser refuses the document ("${err.message}"); the document was not validated.`, range: first };
+  }
+  if (err.kind === 'alias-budget') {
+    return { code: 'yaml-alias-limit', severity: 'warning', message: `YAML aliases expand too much to validate (${err.message}); Kubernetes may accept the document, but istio-sec did not validate it.`, range: first };
+  }
+  return { code: 'yaml-syntax', severity: 'error', message: `YAML: Kubernetes' YAML parser refuses this: ${err.message}.`, range: at };
+}
+
 /**
  * Parses one document. The common manifest subset is read by the fast reader (plain data only:
  * the `yaml` Document, needed for positions, is built when a finding asks for one); anything else
@@ -98,16 +122,12 @@ export function parseDocSlow(text: string): ParsedDoc {
   for (const e of yaml.errors) findings.push(yamlFinding(e, lines, 'error'));
   for (const w of yaml.warnings) findings.push(yamlFinding(w, lines, 'warning'));
   let data: unknown;
+  let yaml11: Yaml11Disagreement[] = [];
   try {
-    data = yaml.toJS({ maxAliasCount: PARSE_LIMITS.maxAliasCount });
+    ({ data, disagreements: yaml11 } = kubernetesData(yaml));
   } catch (err) {
     data = undefined;
-    findings.push({
-      code: 'yaml-alias-limit',
-      severity: 'error',
-      message: `YAML aliases expand too much (${(err as Error).message}); the document was not validated.`,
-      range: lines.range(0, Math.min(text.length, 1)),
-    });
+    if (yaml.errors.length === 0) findings.push(decodeFailure(err, text, lines));
   }
-  return new LazyDoc(text, data, findings, yaml.errors.some((e) => e.code !== 'DUPLICATE_KEY'), yaml, lines);
+  return new LazyDoc(text, data, findings, yaml.errors.some((e) => e.code !== 'DUPLICATE_KEY'), yaml11, yaml, lines);
 }

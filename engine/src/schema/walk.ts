@@ -6,6 +6,7 @@
  */
 import { isMap, isScalar, type Node } from 'yaml';
 import type { Finding, Fix, Range, RelatedLocation } from '../diagnostics';
+import { describeYamlValue, yaml11Reading } from '../model/goYaml';
 import { locate, type Path } from '../model/locate';
 import type { ParsedDoc } from '../model/parse';
 import { childSchema } from './catalog';
@@ -119,16 +120,14 @@ function goYamlFlowScalar(doc: ParsedDoc, path: Path): string | undefined {
   return doc.text.slice(key.range[0], end + 1);
 }
 
-const YAML11_BOOL = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
-
 /**
- * go-yaml (YAML 1.1) reads unquoted yes/no/on/off/y/n as booleans, where YAML 1.2 reads strings:
- * the API server then sees a boolean in a string field and rejects the object.
+ * The unquoted scalar at `path` when Kubernetes (YAML 1.1) reads it as another value than YAML 1.2
+ * tools do: `on` is a boolean, `1_000` an integer for the API server.
  */
-function isGoYamlBoolean(doc: ParsedDoc, path: Path, v: string): boolean {
-  if (!YAML11_BOOL.test(v)) return false;
+function yaml11Scalar(doc: ParsedDoc, path: Path): { source: string; kubernetes: unknown } | undefined {
   const node = locate(doc.yaml, path).node;
-  return isScalar(node) && node.type === 'PLAIN';
+  const r = yaml11Reading(node);
+  return r && isScalar(node) ? { source: String(node.source), kubernetes: r.kubernetes } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,6 +144,17 @@ export function walkValue(st: WalkState, schema: JSONSchema, value: unknown, pat
       const range = valueRange(st, path, v);
       const scalar = typeof v === 'number' || typeof v === 'boolean';
       const quote = scalar && acceptedTypes(schema)?.includes('string') ? quoteFix(textOf(st.doc, range), range) : undefined;
+      const yaml11 = quote ? yaml11Scalar(st.doc, path) : undefined;
+      if (yaml11) {
+        push(
+          st,
+          'schema-ambiguous-scalar',
+          `${display}: expected ${typeName(schema)}, found ${jsonType(v)}: Kubernetes reads YAML 1.1, where unquoted ${yaml11.source} means ${describeYamlValue(yaml11.kubernetes)}. Quote it to make it a string.`,
+          range,
+          { fixes: [quote!] },
+        );
+        return v;
+      }
       const found = scalar || typeof v === 'string' ? `${jsonType(v)} ${show(v)}` : jsonType(v);
       push(st, 'schema-type', `${display}: expected ${typeName(schema)}, found ${found}.${quote ? ' Quote it to make it a string.' : ''}`, range, {
         fixes: quote ? [quote] : undefined,
@@ -160,18 +170,6 @@ export function walkValue(st: WalkState, schema: JSONSchema, value: unknown, pat
       { severity: 'warning', fixes: [quoteFix(goString, range)] },
     );
     v = goString;
-  }
-  if (typeof v === 'string' && !acceptedTypes(schema)?.includes('boolean') && isGoYamlBoolean(st.doc, path, v)) {
-    st.typeErrors++;
-    const range = st.doc.rangeOf(path, 'value');
-    push(
-      st,
-      'schema-ambiguous-scalar',
-      `${display}: expected ${typeName(schema)}, found boolean: Kubernetes reads YAML 1.1, where unquoted ${v} means ${/^[yYo]/.test(v) && v.toLowerCase() !== 'off' ? 'true' : 'false'}. Quote it to make it a string.`,
-      range,
-      { fixes: [quoteFix(v, range)] },
-    );
-    return v;
   }
   if (isObject(v)) v = walkObject(st, schema, v, path, display);
   else if (Array.isArray(v)) v = walkArray(st, schema, v, path, display);
