@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { checkJwksReachability, getJwks, JwksCache, type JwksOptions } from '../../engine/src/jwks';
+import { checkInlineJwks, checkJwksReachability, getJwks, JwksCache, type JwksOptions } from '../../engine/src/jwks';
+import type { Finding } from '../../engine/src/diagnostics';
 import { testCerts } from '../helpers/certs';
 import { makeKey, parsed, sendJson, textAt, type TestKey } from '../helpers/jwks';
 import { closedPort, startHttpServer, startHttpsServer, startProxy, type LoopbackServer } from '../helpers/loopbackServers';
@@ -263,14 +264,17 @@ describe('checkJwksReachability findings', () => {
     assert.match(rep.findings[0].message, /kubectl get --raw \/api\/v1\/namespaces\/auth\/services\/https:keys:443\/proxy\/jwks/);
   });
 
-  it('leaves a non-http jwksUri to the schema, but reports a non-URL issuer it cannot discover', async () => {
+  it('leaves a non-http jwksUri to the schema, and a non-URL issuer to the document check (no network needed)', async () => {
     const doc = parsed([{ issuer: 'i', jwksUri: 'ftp://example.com/jwks' }, { issuer: 'testing@secure.istio.io' }, { issuer: 'ftp://idp.example' }]);
     const rep = await checkJwksReachability(doc, opts());
     assert.equal(rep.checks[0].failure?.code, 'jwks-unsupported-scheme');
-    assert.deepEqual(rep.findings.map((f) => [f.range.start.line, f.code, f.severity]), [
+    assert.deepEqual(rep.findings, [], 'nothing the offline check reports is reported again');
+    const offline: Finding[] = [];
+    checkInlineJwks(doc, offline);
+    assert.deepEqual(offline.map((f) => [f.range.start.line, f.code, f.severity]), [
       [9, 'jwks-invalid-url', 'warning'],
       [10, 'jwks-unsupported-scheme', 'warning'],
     ]);
-    assert.match(rep.findings[0].message, /issuer "testing@secure.istio.io": OIDC discovery .*not a valid absolute URL/);
+    assert.match(offline[0].message, /issuer "testing@secure.istio.io" with no jwksUri: istiod fetches the keys through OIDC discovery at .*which is not an absolute URL/);
   });
 });

@@ -4,9 +4,9 @@ import type { Path } from '../model/locate';
 import type { ParsedDoc } from '../model/parse';
 import { isPlaceholderText } from '../templates/placeholders';
 import { JWKS_CODES, type JwksCode } from './codes';
-import { rangeInJsonScalar } from './inlineRange';
+import { jsonScalarLocator, type JsonScalarLocator } from './inlineRange';
 import { analyzeJwksText, type KeySetAnalysis, type KeySetProblem, type KeySummary } from './keys';
-import { getDiscovery, getJwks, type JwksOptions, type JwksResult } from './resolve';
+import { discoveryUrlOf, getDiscovery, getJwks, staticUrlProblem, type JwksOptions, type JwksResult } from './resolve';
 
 export interface LocatedString {
   value: string;
@@ -59,12 +59,12 @@ function finding(code: JwksCode, message: string, range: Range): Finding {
 }
 
 /** Ranges a key-set problem inside an inline jwks: the member, else the key, else the whole value. */
-function inlineProblemRange(doc: ParsedDoc, jwks: LocatedString, p: KeySetProblem): Range {
+function inlineProblemRange(locate: JsonScalarLocator, jwks: LocatedString, p: KeySetProblem): Range {
   const keyPath: Path = p.index !== undefined ? ['keys', p.index] : [];
   const candidates: Path[] = p.member !== undefined ? [[...keyPath, p.member]] : [];
   if (p.index !== undefined) candidates.push(keyPath);
   for (const c of candidates) {
-    const r = rangeInJsonScalar(doc, jwks.path, c, c === keyPath ? 'value' : 'pair');
+    const r = locate(c, c === keyPath ? 'value' : 'pair');
     if (r) return r;
   }
   return jwks.range;
@@ -85,20 +85,42 @@ const KNOWN_KTY = new Set(['RSA', 'EC', 'OKP', 'oct']);
 const REPORTED_BY_RULES: ReadonlySet<JwksCode> = new Set(['jwks-private-key']);
 
 /**
+ * The OIDC discovery URL istiod would build from an issuer (no jwksUri, no inline jwks) when it
+ * cannot be fetched at all: "example.com" makes no absolute URL. Known without a request.
+ */
+function discoveryProblem(rule: JwtRuleRef): Finding | undefined {
+  if (rule.jwks || rule.jwksUri || !rule.issuer) return undefined;
+  const url = discoveryUrlOf(rule.issuer.value);
+  const p = staticUrlProblem(url);
+  if (!p) return undefined;
+  const why = p.code === 'jwks-invalid-url' ? 'which is not an absolute URL' : `whose scheme is not http:// or https://`;
+  const issuer = JSON.stringify(rule.issuer.value);
+  return finding(
+    p.code,
+    `issuer ${issuer} with no jwksUri: istiod fetches the keys through OIDC discovery at ${JSON.stringify(url)}, ${why}, so every token of this issuer is rejected. Set jwksUri, or write the issuer as a URL such as https://${rule.issuer.value.replace(/^[a-z][a-z0-9+.-]*:\/*/i, '')}`,
+    rule.issuer.range,
+  );
+}
+
+/**
  * Checks every inline `jwks` of a RequestAuthentication without any I/O, beyond what the
  * webhook rules report: a single JWK instead of a set (Envoy rejects it), keys that cannot
- * verify (use, key_ops, alg vs kty/crv, bad material), no usable key, duplicate kid.
- * Register as a document check: `(doc, _settings, out) => checkInlineJwks(doc, out)`.
+ * verify (use, key_ops, alg vs kty/crv, bad material), no usable key, duplicate kid; and issuers
+ * whose OIDC discovery URL cannot be fetched at all. Register as a document check:
+ * `(doc, _settings, out) => checkInlineJwks(doc, out)`.
  */
 export function checkInlineJwks(doc: ParsedDoc, out: Finding[]): void {
   for (const rule of collectJwtRules(doc)) {
+    const discovery = discoveryProblem(rule);
+    if (discovery) out.push(discovery);
     const jwks = rule.jwks;
     if (!jwks) continue;
     const analysis = analyzeJwksText(jwks.value);
     if (webhookRejects(analysis)) continue;
+    const locate = jsonScalarLocator(doc, jwks.path);
     for (const p of analysis.problems) {
       if (REPORTED_BY_RULES.has(p.code)) continue;
-      out.push(finding(p.code, `jwtRules[${rule.index}].jwks: ${p.message}`, inlineProblemRange(doc, jwks, p)));
+      out.push(finding(p.code, `jwtRules[${rule.index}].jwks: ${p.message}`, inlineProblemRange(locate, jwks, p)));
     }
   }
 }
@@ -174,8 +196,12 @@ function resultFindings(rule: JwtRuleRef, result: JwksResult): Finding[] {
     const how = result.kubectlArgs ? `; check it through the cluster with the "Check from the cluster" lens, or: kubectl ${result.kubectlArgs.join(' ')}` : '';
     out.push(finding('jwks-cluster-local', `${what}: this host only resolves inside the cluster, so it is checked from the cluster only (not fetched from here)${how}`, anchor.range));
   }
-  // A configured jwksUri that is not an http(s) URL is rejected by the CRD (reported by the schema and rules).
-  const schemaCovered = result.source === 'jwksUri' && (result.failure?.code === 'jwks-unsupported-scheme' || result.failure?.code === 'jwks-invalid-url');
+  // A configured jwksUri that is not an http(s) URL is rejected by the CRD (reported by the schema and
+  // rules), and an issuer that cannot make a discovery URL is reported without network (checkInlineJwks);
+  // a redirect to another scheme is only known here.
+  const failure = result.failure;
+  const staticFailure = failure !== undefined && !failure.redirected && (failure.code === 'jwks-unsupported-scheme' || failure.code === 'jwks-invalid-url');
+  const schemaCovered = staticFailure && (result.source === 'jwksUri' || failure.stage === 'discovery');
   if (result.failure && !schemaCovered) out.push(finding(result.failure.code, `${what}: ${result.failure.message}`, anchor.range));
   for (const p of result.problems) out.push(finding(p.code, `${what}: ${p.message}`, anchor.range));
   if (result.source === 'discovery' && result.discovery) {

@@ -49,6 +49,8 @@ export interface FetchFailure {
   url: string;
   latencyMs: number;
   status?: number;
+  /** The failure concerns where the URL redirected to, not the URL itself. */
+  redirected?: boolean;
 }
 
 export type FetchOutcome = FetchSuccess | FetchFailure;
@@ -76,6 +78,7 @@ class Failure extends Error {
     readonly code: JwksCode,
     message: string,
     readonly status?: number,
+    readonly redirected?: boolean,
   ) {
     super(message);
   }
@@ -313,7 +316,7 @@ export async function fetchUrl(rawUrl: string, opts: FetchOptions = {}): Promise
     return { ok: false, code: 'jwks-invalid-url', message: `${JSON.stringify(rawUrl)} is not a valid URL`, url: rawUrl, latencyMs: 0 };
   }
   const url = current.href;
-  const fail = (f: Failure): FetchFailure => ({ ok: false, code: f.code, message: f.message, url, latencyMs: Date.now() - started, status: f.status });
+  const fail = (f: Failure): FetchFailure => ({ ok: false, code: f.code, message: f.message, url, latencyMs: Date.now() - started, status: f.status, redirected: f.redirected });
   let live: Array<http.ClientRequest | Duplex> = [];
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -326,7 +329,12 @@ export async function fetchUrl(rawUrl: string, opts: FetchOptions = {}): Promise
   try {
     for (let redirects = 0; ; redirects++) {
       if (current.protocol !== 'http:' && current.protocol !== 'https:') {
-        return fail(new Failure('jwks-unsupported-scheme', `${current.href} uses ${current.protocol.replace(/:$/, '')}://; only http:// and https:// can be fetched`));
+        const scheme = current.protocol.replace(/:$/, '');
+        const message =
+          redirects > 0
+            ? `the server redirects to ${current.href}, which uses ${scheme}://; istiod follows only http:// and https:// redirects, so it gets no keys`
+            : `${current.href} uses ${scheme}://; only http:// and https:// can be fetched`;
+        return fail(new Failure('jwks-unsupported-scheme', message, undefined, redirects > 0));
       }
       const proxy = proxyFor(current, opts);
       live = [];

@@ -3,9 +3,10 @@
  * maps a JSON path such as ['keys', 1, 'kid'] to the exact characters in the YAML document.
  * Falls back to undefined whenever the scalar's text cannot be mapped character for character.
  */
-import { isScalar, parseDocument } from 'yaml';
+import { isScalar } from 'yaml';
 import type { Range } from '../diagnostics';
-import { locate, offsetsOf, type Path, type Target } from '../model/locate';
+import { locate, type Path, type Target } from '../model/locate';
+import { jsonOffsets } from '../text/jsonTree';
 import type { ParsedDoc } from '../model/parse';
 
 type OffsetMap = (stringOffset: number) => number;
@@ -41,9 +42,15 @@ function blockMap(text: string, nodeStart: number, nodeEnd: number, value: strin
     acc += line.length + 1;
   }
   return (i) => {
-    let l = valueStarts.length - 1;
-    while (l > 0 && valueStarts[l] > i) l--;
-    return lineStarts[l] + (i - valueStarts[l]);
+    // The last line starting at or before i (binary search: a set of thousands of keys has as many lines).
+    let lo = 0;
+    let hi = valueStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (valueStarts[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lineStarts[lo] + (i - valueStarts[lo]);
   };
 }
 
@@ -59,13 +66,28 @@ function scalarMap(doc: ParsedDoc, path: Path): { value: string; map: OffsetMap 
   return map ? { value, map } : undefined;
 }
 
+/** Maps JSON paths inside one JSON string value to document ranges. */
+export type JsonScalarLocator = (jsonPath: Path, target?: Target) => Range | undefined;
+
+/**
+ * A locator for the JSON string at `scalarPath`: the string is parsed once, on the first lookup,
+ * however many problems are placed in it. Lookups answer undefined when the text cannot be mapped.
+ */
+export function jsonScalarLocator(doc: ParsedDoc, scalarPath: Path): JsonScalarLocator {
+  let inner: { offsets: NonNullable<ReturnType<typeof jsonOffsets>>; map: OffsetMap } | null | undefined;
+  return (jsonPath, target = 'pair') => {
+    if (inner === undefined) {
+      const m = scalarMap(doc, scalarPath);
+      const offsets = m ? jsonOffsets(m.value) : undefined;
+      inner = m && offsets ? { offsets, map: m.map } : null;
+    }
+    const at = inner?.offsets(jsonPath, target);
+    if (!inner || !at || at[1] <= at[0]) return undefined;
+    return doc.lines.range(inner.map(at[0]), inner.map(at[1] - 1) + 1);
+  };
+}
+
 /** The document range of `jsonPath` inside the JSON string at `scalarPath`, or undefined. */
 export function rangeInJsonScalar(doc: ParsedDoc, scalarPath: Path, jsonPath: Path, target: Target = 'pair'): Range | undefined {
-  const m = scalarMap(doc, scalarPath);
-  if (!m) return undefined;
-  const inner = parseDocument(m.value, { keepSourceTokens: false });
-  if (inner.errors.length > 0) return undefined;
-  const [s, e] = offsetsOf(inner, jsonPath, target);
-  if (e <= s) return undefined;
-  return doc.lines.range(m.map(s), m.map(e - 1) + 1);
+  return jsonScalarLocator(doc, scalarPath)(jsonPath, target);
 }

@@ -5,7 +5,22 @@
 import { createPublicKey, type JsonWebKey as NodeJsonWebKey } from 'node:crypto';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import type { JwksCode } from './codes';
+import { BoundedCache } from '../cel/boundedCache';
+import { parseJsonOnce } from './parseOnce';
 import { jsonDepthExceeds } from '../text/jsonDepth';
+import { quoted, someOf } from '../text/bounded';
+
+/**
+ * Bounds on what a key set of any size produces: per-key problems of one kind are reported for the
+ * first keys only, then summed up in one problem with a count (a set of 10,000 keys sharing one
+ * kid gives one finding, not 10,000 listing 10,000 indexes each).
+ */
+export const KEY_SET_LIMITS = {
+  /** Per-key problems of one code reported individually. */
+  perKeyProblems: 20,
+  /** Reasons quoted in a "no usable key" message. */
+  reasons: 5,
+} as const;
 
 /** What hover shows about one key. */
 export interface KeySummary {
@@ -89,42 +104,98 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** Adds per-key problems up to the bound, counting the rest; `flush` sums up what was left out. */
+class ProblemList {
+  readonly problems: KeySetProblem[] = [];
+  private readonly overflow = new Map<JwksCode, number[]>();
+  private readonly counts = new Map<JwksCode, number>();
+
+  add(p: KeySetProblem): void {
+    const n = this.counts.get(p.code) ?? 0;
+    this.counts.set(p.code, n + 1);
+    if (p.index === undefined || n < KEY_SET_LIMITS.perKeyProblems) return void this.problems.push(p);
+    const rest = this.overflow.get(p.code);
+    if (rest) rest.push(p.index);
+    else this.overflow.set(p.code, [p.index]);
+  }
+
+  /** One problem per code that had more keys than the bound: how many more, and which. */
+  flush(what: Partial<Record<JwksCode, string>>): KeySetProblem[] {
+    for (const [code, indexes] of this.overflow) {
+      this.problems.push({ code, message: `${indexes.length} more keys ${what[code] ?? 'have the same problem'} (keys ${someOf(indexes)}); the first ${KEY_SET_LIMITS.perKeyProblems} are reported one by one` });
+    }
+    this.overflow.clear();
+    return this.problems;
+  }
+}
+
+const OVERFLOW_WHAT: Partial<Record<JwksCode, string>> = {
+  'jwks-key-unusable': 'cannot verify JWTs',
+  'jwks-private-key': 'contain private or secret key material',
+};
+
+/** "key 3 (kid "a")" — and the reasons — in at most a few lines, whatever the set. */
+function reasonsText(reasons: readonly string[]): string {
+  const shown = reasons.slice(0, KEY_SET_LIMITS.reasons).join('; ');
+  return reasons.length > KEY_SET_LIMITS.reasons ? `${shown}; and ${reasons.length - KEY_SET_LIMITS.reasons} more` : shown;
+}
+
 function summarize(index: number, key: Record<string, unknown>): KeySummary {
   const str = (k: string): string | undefined => (typeof key[k] === 'string' ? (key[k] as string) : undefined);
   return { index, kid: str('kid'), kty: str('kty'), alg: str('alg'), use: str('use'), crv: str('crv') };
 }
 
+/**
+ * Verdicts of Node on key material, by the key's JSON: a set repeating one key, or an edit of one
+ * key of a large set, costs one createPublicKey per distinct key.
+ */
+const materialVerdicts = new BoundedCache<string, string | undefined>(20_000);
+
+function materialProblem(jwk: JWK): string | undefined {
+  return materialVerdicts.getOrCreate(JSON.stringify(publicPart(jwk)), (json) => {
+    try {
+      createPublicKey({ key: JSON.parse(json) as NodeJsonWebKey, format: 'jwk' });
+      return undefined;
+    } catch (err) {
+      return `its key material is invalid (${(err as Error).message})`;
+    }
+  });
+}
+
 /** Why a key cannot verify JWTs, or undefined. Checks structure and lets Node parse the material. */
 function unusableReason(jwk: JWK): { reason: string; member?: string } | undefined {
   if (typeof jwk.kty !== 'string') return { reason: 'it has no kty member', member: undefined };
-  if (!(jwk.kty in PRIVATE_MEMBERS)) return { reason: `kty ${JSON.stringify(jwk.kty)} is not RSA, EC, OKP or oct`, member: 'kty' };
-  if (jwk.use !== undefined && jwk.use !== 'sig') return { reason: `use is ${JSON.stringify(jwk.use)}; only "sig" keys verify signatures`, member: 'use' };
-  if (Array.isArray(jwk.key_ops) && !jwk.key_ops.includes('verify')) return { reason: `key_ops ${JSON.stringify(jwk.key_ops)} does not include "verify"`, member: 'key_ops' };
+  if (!(jwk.kty in PRIVATE_MEMBERS)) return { reason: `kty ${quoted(jwk.kty)} is not RSA, EC, OKP or oct`, member: 'kty' };
+  if (jwk.use !== undefined && jwk.use !== 'sig') return { reason: `use is ${quoted(jwk.use)}; only "sig" keys verify signatures`, member: 'use' };
+  if (Array.isArray(jwk.key_ops) && !jwk.key_ops.includes('verify')) return { reason: `key_ops ${quoted(jwk.key_ops)} does not include "verify"`, member: 'key_ops' };
   if (jwk.alg !== undefined) {
     const bad = typeof jwk.alg === 'string' ? algFitsKey(jwk.alg, jwk) : 'alg is not a string';
     if (bad) return { reason: bad, member: 'alg' };
   }
   if (jwk.kty === 'oct') return typeof jwk.k === 'string' && jwk.k !== '' ? undefined : { reason: 'kty oct without a k member' };
-  try {
-    createPublicKey({ key: publicPart(jwk) as NodeJsonWebKey, format: 'jwk' });
-  } catch (err) {
-    return { reason: `its key material is invalid (${(err as Error).message})` };
-  }
-  return undefined;
+  const material = materialProblem(jwk);
+  return material === undefined ? undefined : { reason: material };
 }
 
 function kidLabel(s: KeySummary): string {
-  return s.kid !== undefined ? `key ${s.index} (kid ${JSON.stringify(s.kid)})` : `key ${s.index}`;
+  return s.kid !== undefined ? `key ${s.index} (kid ${quoted(s.kid)})` : `key ${s.index}`;
 }
 
-/** Structural analysis of a JWK Set given as text. Synchronous and pure. */
+/** The last analyses, by text: a keystroke elsewhere in a document does not analyse its key sets again. */
+const analyses = new BoundedCache<string, KeySetAnalysis & { notJson?: string }>(4);
+
+/**
+ * Structural analysis of a JWK Set given as text. Synchronous and pure; the result is shared
+ * (read-only) with every caller that analyses the same text.
+ */
 export function analyzeJwksText(text: string): KeySetAnalysis & { notJson?: string } {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    return { shape: 'other', summaries: [], usable: [], problems: [], notJson: (err as Error).message };
-  }
+  return analyses.getOrCreate(text, analyzeText);
+}
+
+function analyzeText(text: string): KeySetAnalysis & { notJson?: string } {
+  const json = parseJsonOnce(text);
+  if (!json.ok) return { shape: 'other', summaries: [], usable: [], problems: [], notJson: json.error };
+  const data = json.value;
   // A JWK Set is 4 levels deep ({"keys": [{"x5c": [...]}]}); a hostile body nesting thousands of
   // levels would later break recursive code (JSON.stringify of results), so it is refused here.
   if (jsonDepthExceeds(data, MAX_JWKS_DEPTH)) {
@@ -138,56 +209,71 @@ const MAX_JWKS_DEPTH = 32;
 
 /** Structural analysis of parsed JSON that should be a JWK Set. */
 export function analyzeJwks(data: unknown): KeySetAnalysis {
-  const problems: KeySetProblem[] = [];
   if (!isRecord(data) || !('keys' in data)) {
     const what = isRecord(data) ? (typeof data.kty === 'string' ? 'a single JWK' : 'an object without a "keys" member') : Array.isArray(data) ? 'an array' : `a ${data === null ? 'null' : typeof data}`;
-    problems.push({ code: 'jwks-not-key-set', message: `it is ${what}, not a JWK Set {"keys": [...]}` });
     const single = isRecord(data) && typeof data.kty === 'string';
-    return { shape: single ? 'single-jwk' : 'other', summaries: single ? [summarize(0, data)] : [], usable: [], problems };
+    return { shape: single ? 'single-jwk' : 'other', summaries: single ? [summarize(0, data)] : [], usable: [], problems: [{ code: 'jwks-not-key-set', message: `it is ${what}, not a JWK Set {"keys": [...]}` }] };
   }
   if (!Array.isArray(data.keys)) {
-    problems.push({ code: 'jwks-not-key-set', message: '"keys" is not an array', member: 'keys' });
-    return { shape: 'other', summaries: [], usable: [], problems };
+    return { shape: 'other', summaries: [], usable: [], problems: [{ code: 'jwks-not-key-set', message: '"keys" is not an array', member: 'keys' }] };
   }
   const summaries: KeySummary[] = [];
   const usable: number[] = [];
   const reasons: string[] = [];
+  const list = new ProblemList();
   const byKid = new Map<string, number[]>();
   data.keys.forEach((raw: unknown, index: number) => {
     if (!isRecord(raw)) {
       summaries.push({ index });
       reasons.push(`key ${index} is not an object`);
-      problems.push({ code: 'jwks-key-unusable', message: `key ${index} is not an object`, index });
+      list.add({ code: 'jwks-key-unusable', message: `key ${index} is not an object`, index });
       return;
     }
     const jwk = raw as JWK;
     const s = summarize(index, raw);
     summaries.push(s);
-    if (s.kid !== undefined) byKid.set(s.kid, [...(byKid.get(s.kid) ?? []), index]);
+    if (s.kid !== undefined) {
+      const same = byKid.get(s.kid);
+      if (same) same.push(index);
+      else byKid.set(s.kid, [index]);
+    }
     const priv = (PRIVATE_MEMBERS[s.kty ?? ''] ?? []).filter((m) => m in raw);
     if (priv.length > 0) {
       const secret = s.kty === 'oct' ? 'a shared secret (k): anyone who reads it can sign tokens' : `private key material (${priv.join(', ')})`;
-      problems.push({ code: 'jwks-private-key', message: `${kidLabel(s)} contains ${secret}; publish only public keys`, index, member: priv[0] });
+      list.add({ code: 'jwks-private-key', message: `${kidLabel(s)} contains ${secret}; publish only public keys`, index, member: priv[0] });
     }
     const bad = unusableReason(jwk);
     if (bad) {
       reasons.push(`${kidLabel(s)}: ${bad.reason}`);
-      problems.push({ code: 'jwks-key-unusable', message: `${kidLabel(s)} cannot verify JWTs: ${bad.reason}`, index, member: bad.member });
+      list.add({ code: 'jwks-key-unusable', message: `${kidLabel(s)} cannot verify JWTs: ${bad.reason}`, index, member: bad.member });
     } else {
       usable.push(index);
     }
   });
-  for (const [kid, indexes] of byKid) {
-    if (indexes.length < 2) continue;
-    for (const index of indexes.slice(1)) {
-      problems.push({ code: 'jwks-duplicate-kid', message: `kid ${JSON.stringify(kid)} is used by keys ${indexes.join(', ')}; each key needs a unique kid`, index, member: 'kid' });
-    }
-  }
+  const problems = list.flush(OVERFLOW_WHAT);
+  problems.push(...duplicateKids(byKid));
   if (usable.length === 0) {
-    const why = data.keys.length === 0 ? 'the "keys" array is empty' : reasons.join('; ');
+    const why = data.keys.length === 0 ? 'the "keys" array is empty' : reasonsText(reasons);
     problems.push({ code: 'jwks-no-usable-keys', message: `no key can verify JWTs, so every request with a token is rejected: ${why}` });
   }
   return { shape: 'set', jwks: data as { keys: JWK[] }, summaries, usable, problems };
+}
+
+/** One problem per kid used by several keys (on its second key), bounded; the rest summed up. */
+function duplicateKids(byKid: ReadonlyMap<string, number[]>): KeySetProblem[] {
+  const out: KeySetProblem[] = [];
+  let more = 0;
+  for (const [kid, indexes] of byKid) {
+    if (indexes.length < 2) continue;
+    if (out.length >= KEY_SET_LIMITS.perKeyProblems) {
+      more++;
+      continue;
+    }
+    const users = indexes.length <= 5 ? `keys ${indexes.join(', ')}` : `${indexes.length} keys: ${someOf(indexes)}`;
+    out.push({ code: 'jwks-duplicate-kid', message: `kid ${quoted(kid)} is used by ${users}; each key needs a unique kid`, index: indexes[1], member: 'kid' });
+  }
+  if (more > 0) out.push({ code: 'jwks-duplicate-kid', message: `${more} more kids are each used by several keys; each key needs a unique kid` });
+  return out;
 }
 
 /**
@@ -196,7 +282,7 @@ export function analyzeJwks(data: unknown): KeySetAnalysis {
  */
 export async function importKeySet(analysis: KeySetAnalysis): Promise<{ keys: ImportedKey[]; problems: KeySetProblem[] }> {
   const keys: ImportedKey[] = [];
-  const problems: KeySetProblem[] = [];
+  const list = new ProblemList();
   const reasons: string[] = [];
   for (const index of analysis.usable) {
     const jwk = publicPart(analysis.jwks!.keys[index]);
@@ -208,11 +294,12 @@ export async function importKeySet(analysis: KeySetAnalysis): Promise<{ keys: Im
     } catch (err) {
       const reason = `jose cannot import it (${(err as Error).message})`;
       reasons.push(`${kidLabel(s)}: ${reason}`);
-      problems.push({ code: 'jwks-key-unusable', message: `${kidLabel(s)} cannot verify JWTs: ${reason}`, index });
+      list.add({ code: 'jwks-key-unusable', message: `${kidLabel(s)} cannot verify JWTs: ${reason}`, index });
     }
   }
+  const problems = list.flush(OVERFLOW_WHAT);
   if (keys.length === 0 && analysis.usable.length > 0) {
-    problems.push({ code: 'jwks-no-usable-keys', message: `no key can verify JWTs, so every request with a token is rejected: ${reasons.join('; ')}` });
+    problems.push({ code: 'jwks-no-usable-keys', message: `no key can verify JWTs, so every request with a token is rejected: ${reasonsText(reasons)}` });
   }
   return { keys, problems };
 }

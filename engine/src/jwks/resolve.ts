@@ -34,6 +34,8 @@ export interface JwksFailure {
   stage: 'discovery' | 'jwks';
   url: string;
   status?: number;
+  /** The failure concerns where the URL redirected to (e.g. a file:// Location), not the configured URL. */
+  redirected?: boolean;
 }
 
 export interface DiscoveryInfo {
@@ -98,19 +100,30 @@ type Target =
   | { kind: 'fetch'; url: URL; hadCredentials: boolean }
   | { kind: 'stop'; status: JwksStatus; url?: string; failure?: Omit<JwksFailure, 'stage'>; kubectlArgs?: string[]; hadCredentials?: boolean };
 
-/** Decides whether a URL can be fetched from here (scheme, cluster-local, offline). */
-function planFetch(raw: string, opts: JwksOptions): Target {
+/**
+ * What is wrong with a URL before any request: not an absolute URL, or not http(s). Needs no
+ * network, so it is reported offline too. Undefined when the URL can be fetched.
+ */
+export function staticUrlProblem(raw: string): { code: JwksCode; message: string; url: string } | undefined {
   let parsed: URL;
   try {
     parsed = new URL(raw);
   } catch {
-    return { kind: 'stop', status: 'failed', url: raw, failure: { code: 'jwks-invalid-url', message: `${JSON.stringify(raw)} is not a valid absolute URL`, url: raw } };
+    return { code: 'jwks-invalid-url', message: `${JSON.stringify(raw)} is not a valid absolute URL`, url: raw };
   }
-  const { url, hadCredentials } = stripCredentials(parsed);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    const scheme = url.protocol.replace(/:$/, '');
-    return { kind: 'stop', status: 'failed', url: url.href, hadCredentials, failure: { code: 'jwks-unsupported-scheme', message: `scheme ${JSON.stringify(scheme)} is not supported; use https:// (or http://)`, url: url.href } };
+  const url = stripCredentials(parsed).url;
+  if (url.protocol === 'http:' || url.protocol === 'https:') return undefined;
+  return { code: 'jwks-unsupported-scheme', message: `scheme ${JSON.stringify(url.protocol.replace(/:$/, ''))} is not supported; use https:// (or http://)`, url: url.href };
+}
+
+/** Decides whether a URL can be fetched from here (scheme, cluster-local, offline). */
+function planFetch(raw: string, opts: JwksOptions): Target {
+  const problem = staticUrlProblem(raw);
+  if (problem) {
+    const hadCredentials = problem.code === 'jwks-invalid-url' ? undefined : stripCredentials(new URL(raw)).hadCredentials;
+    return { kind: 'stop', status: 'failed', url: problem.url, hadCredentials, failure: problem };
   }
+  const { url, hadCredentials } = stripCredentials(new URL(raw));
   if (!isDnsName(url.hostname) && !isIP(url.hostname.replace(/^\[|\]$/g, ''))) {
     const message = `the host name ${JSON.stringify(url.hostname)} is not a valid DNS name (a template placeholder?), so it cannot resolve`;
     return { kind: 'stop', status: 'failed', url: url.href, hadCredentials, failure: { code: 'jwks-dns-failure', message, url: url.href } };
@@ -137,7 +150,7 @@ interface LoadedJwks {
 async function loadJwks(url: URL, opts: JwksOptions, cache: JwksCache): Promise<LoadedJwks> {
   const outcome = await fetchUrl(url.href, opts);
   const checkedAt = cache.now();
-  if (!outcome.ok) return { outcome, failure: { code: outcome.code, message: outcome.message, url: outcome.url, status: outcome.status }, checkedAt };
+  if (!outcome.ok) return { outcome, failure: { code: outcome.code, message: outcome.message, url: outcome.url, status: outcome.status, redirected: outcome.redirected }, checkedAt };
   const analysis = analyzeJwksText(outcome.body.toString('utf8'));
   if (analysis.notJson !== undefined) {
     return { outcome, failure: { code: 'jwks-not-json', message: `the body (${outcome.contentType ?? 'no content type'}) is not JSON: ${analysis.notJson}`, url: outcome.url }, checkedAt };
@@ -156,7 +169,7 @@ async function loadJwks(url: URL, opts: JwksOptions, cache: JwksCache): Promise<
 async function loadDiscovery(url: URL, opts: JwksOptions, cache: JwksCache): Promise<{ info?: DiscoveryInfo; failure?: Omit<JwksFailure, 'stage'>; checkedAt: number }> {
   const outcome = await fetchUrl(url.href, opts);
   const checkedAt = cache.now();
-  if (!outcome.ok) return { failure: { code: outcome.code, message: outcome.message, url: outcome.url, status: outcome.status }, checkedAt };
+  if (!outcome.ok) return { failure: { code: outcome.code, message: outcome.message, url: outcome.url, status: outcome.status, redirected: outcome.redirected }, checkedAt };
   let data: unknown;
   try {
     data = JSON.parse(outcome.body.toString('utf8'));

@@ -7,6 +7,8 @@
 import { parseGoDuration } from '../cel/goDuration';
 import type { Fix } from '../diagnostics';
 import type { Path } from '../model/locate';
+import { parseJsonOnce } from '../jwks/parseOnce';
+import { someOf } from '../text/bounded';
 import { isIPv4 } from './common/net';
 import { objItems, type Obj } from './common/workload';
 import { defineRules, type RuleContext } from './rule';
@@ -62,12 +64,9 @@ export interface JwksInspection {
 }
 
 export function inspectJwks(text: string): JwksInspection {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    return { error: `not valid JSON (${(e as Error).message})`, privateKeys: [] };
-  }
+  const json = parseJsonOnce(text);
+  if (!json.ok) return { error: `not valid JSON (${json.error})`, privateKeys: [] };
+  const data = json.value;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return { error: 'a JWKS must be a JSON object ({"keys": [...]} or a single JWK)', privateKeys: [] };
   const obj = data as Obj;
   let keys: unknown[];
@@ -210,13 +209,13 @@ export const requestAuthenticationRules = defineRules([
       for (const r of jwtRulesOf(ctx)) {
         if (!nonEmptyString(r.rule.jwks)) continue;
         const { error, privateKeys } = inspectJwks(r.rule.jwks);
-        if (error) continue;
-        for (const i of privateKeys) {
-          ctx.report({
-            path: [...r.path, 'jwks'],
-            message: `jwks key at index ${i} contains private key material (a "d" member, or a symmetric "oct" key); only public keys are used for verification. Publish only the public key (kty, n, e / crv, x, y) and keep the private key secret.`,
-          });
-        }
+        if (error || privateKeys.length === 0) continue;
+        // One finding per jwks (they share its range), naming the keys: bounded whatever the set's size.
+        const which = privateKeys.length === 1 ? `key at index ${privateKeys[0]} contains` : `keys at index ${someOf(privateKeys)} contain`;
+        ctx.report({
+          path: [...r.path, 'jwks'],
+          message: `jwks ${which} private key material (a "d" member, or a symmetric "oct" key); only public keys are used for verification. Publish only the public key (kty, n, e / crv, x, y) and keep the private key secret.`,
+        });
       }
     },
   },
