@@ -1,30 +1,99 @@
 import { isUtf8 } from 'node:buffer';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { MAX_FILE_BYTES } from '../../engine/src/host/index';
 
 const YAML_FILE = /\.ya?ml$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out']);
 
-/** Expands files and directories into YAML file paths (directories searched recursively, sorted). */
-export function collectYamlFiles(paths: readonly string[], cwd: string): string[] {
-  const out: string[] = [];
+/** A path given or found that is not read: why (one warning each in `check`). */
+export interface SkippedEntry {
+  path: string;
+  reason: string;
+}
+
+/** The YAML files to read (each once) and the entries that cannot be read, in traversal order. */
+export interface CollectedInputs {
+  entries: Array<string | SkippedEntry>;
+  files: string[];
+  skipped: SkippedEntry[];
+}
+
+/** What a non-regular file is, in words. */
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe): reading it could block forever';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+/** Why a path cannot be used, from the error of stat/readdir/open/read. */
+function errorReason(err: unknown, what: string): string {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (code === 'ELOOP') return 'a symbolic link loop (ELOOP)';
+  if (code === 'ENOENT') return 'a symbolic link to a missing file (ENOENT)';
+  if (code === 'EACCES' || code === 'EPERM') return `${what} cannot be read (${code}: permission denied)`;
+  return `${what} cannot be read (${code || (err as Error).message})`;
+}
+
+/**
+ * Expands files and directories into YAML file paths: directories searched recursively in name
+ * order (each directory once, so symlinked directory loops end), every file once (by device and
+ * inode), nothing opened. Entries that cannot be used (FIFOs, sockets, symlink loops, dangling
+ * links, unreadable directories) are listed in `skipped` instead of aborting; a path given on the
+ * command line that does not exist throws (a usage error).
+ */
+export function collectInputs(paths: readonly string[], cwd: string): CollectedInputs {
+  const entries: Array<string | SkippedEntry> = [];
+  const files: string[] = [];
+  const skipped: SkippedEntry[] = [];
+  const skip = (path: string, reason: string): void => {
+    skipped.push({ path, reason });
+    entries.push({ path, reason });
+  };
+  const seenFiles = new Set<string>();
+  const seenDirs = new Set<string>();
   const visit = (p: string, explicit: boolean): void => {
-    const st = statSync(p); // throws ENOENT: reported by the caller as a usage error
+    if (explicit) lstatSync(p); // throws ENOENT: reported by the caller as a usage error
+    let st: Stats;
+    try {
+      st = statSync(p);
+    } catch (err) {
+      if (explicit || YAML_FILE.test(p)) skip(p, errorReason(err, 'it'));
+      return;
+    }
+    const id = `${st.dev}:${st.ino}`;
     if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) {
+      if (seenDirs.has(id)) return;
+      seenDirs.add(id);
+      let names: string[];
+      try {
+        names = readdirSync(p).sort();
+      } catch (err) {
+        skip(p, errorReason(err, 'the directory'));
+        return;
+      }
+      for (const name of names) {
         if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
         visit(join(p, name), false);
       }
     } else if (explicit || YAML_FILE.test(p)) {
-      out.push(p);
+      if (!st.isFile()) skip(p, kindOf(st));
+      else if (!seenFiles.has(id)) {
+        seenFiles.add(id);
+        files.push(p);
+        entries.push(p);
+      }
     }
   };
   for (const p of paths) visit(resolve(cwd, p), true);
-  return out;
+  return { entries, files, skipped };
 }
 
-export function readText(path: string): string {
-  return readFileSync(path, 'utf8');
+/** Expands files and directories into the YAML files to read (see collectInputs; skipped entries dropped). */
+export function collectYamlFiles(paths: readonly string[], cwd: string): string[] {
+  return collectInputs(paths, cwd).files;
 }
 
 /** A file's text, and where its bytes stop being valid UTF-8 (invalid bytes read as U+FFFD). */
@@ -34,10 +103,56 @@ export interface SourceFile {
   invalidUtf8At?: number;
 }
 
+/** The outcome of reading one file with bounds. */
+export type ReadOutcome = { ok: true; source: SourceFile } | { ok: false; tooLarge?: number; reason: string };
+
+/**
+ * Reads a file once, bounded before it happens: opened without blocking (a FIFO swapped in after
+ * the directory listing cannot hang), checked to be a regular file, refused above `maxBytes`
+ * (size from fstat, and again while reading, for files that grow or misreport their size).
+ */
+export function readBounded(path: string, maxBytes: number = MAX_FILE_BYTES): { ok: true; bytes: Buffer } | { ok: false; tooLarge?: number; reason: string } {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    return { ok: false, reason: errorReason(err, 'the file') };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { ok: false, reason: kindOf(st) };
+    if (st.size > maxBytes) return { ok: false, tooLarge: st.size, reason: `it has ${st.size} bytes` };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(maxBytes + 1 - total, Math.max(st.size - total, 0) + 65536));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > maxBytes) return { ok: false, tooLarge: total, reason: `it has more than ${maxBytes} bytes` };
+    }
+    return { ok: true, bytes: Buffer.concat(chunks, total) };
+  } catch (err) {
+    return { ok: false, reason: errorReason(err, 'the file') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a YAML file as text with the bounds of readBounded; throws a readable error otherwise. */
+export function readText(path: string): string {
+  const r = readBounded(path);
+  if (!r.ok) throw new Error(`${path}: ${r.tooLarge !== undefined ? `${r.reason}, more than the ${MAX_FILE_BYTES} bytes istio-sec reads` : r.reason}`);
+  return r.bytes.toString('utf8');
+}
+
 /** Reads a file once: its text, and (only when Node's validator says it is not UTF-8) the first bad byte. */
-export function readSource(path: string): SourceFile {
-  const bytes = readFileSync(path);
-  return { text: bytes.toString('utf8'), invalidUtf8At: isUtf8(bytes) ? undefined : firstInvalidUtf8(bytes) };
+export function readSource(path: string): ReadOutcome {
+  const r = readBounded(path);
+  if (!r.ok) return r;
+  const bytes = r.bytes;
+  return { ok: true, source: { text: bytes.toString('utf8'), invalidUtf8At: isUtf8(bytes) ? undefined : firstInvalidUtf8(bytes) } };
 }
 
 /** The byte offset of the first invalid UTF-8 sequence, or undefined when the bytes are valid UTF-8. */

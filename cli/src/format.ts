@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { codeDocUrl, type Finding, type Severity } from '../../engine/src/host/index';
+import { printable, printablePath } from './printable';
 
 export interface FileFindings {
   file: string;
@@ -8,7 +9,7 @@ export interface FileFindings {
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
-/** `path:line:col: severity code message`, 1-based, clickable in terminals. */
+/** `path:line:col: severity code message`, 1-based, clickable in terminals; values escaped (see printable.ts). */
 export function formatText(results: readonly FileFindings[], cwd: string): string {
   const lines: string[] = [];
   let errors = 0;
@@ -18,7 +19,7 @@ export function formatText(results: readonly FileFindings[], cwd: string): strin
       if (f.severity === 'error') errors++;
       if (f.severity === 'warning') warnings++;
       const msg = f.istioCode ? `${f.message} (${f.istioCode})` : f.message;
-      lines.push(`${relative(cwd, r.file) || r.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code} ${msg}`);
+      lines.push(`${printablePath(relative(cwd, r.file) || r.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code} ${printable(msg)}`);
     }
   }
   const files = results.length;

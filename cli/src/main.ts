@@ -2,7 +2,7 @@ import { check, CHECK_USAGE } from './commands/check';
 import { decode, DECODE_USAGE } from './commands/decode';
 import { migrate, MIGRATE_USAGE } from './commands/migrate';
 import { simulate, SIMULATE_USAGE } from './commands/simulate';
-import { EXIT, UsageError, type CliIO, type Command } from './io';
+import { EXIT, StdinTooLarge, UsageError, type CliIO, type Command } from './io';
 import { VERSION } from './version';
 
 const USAGE = `istio-sec ${VERSION}: Istio security manifests, checked with Istio's own rules.
@@ -52,9 +52,17 @@ export function processIO(): CliIO {
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
-    readStdin: async () => {
+    readStdin: async (maxBytes) => {
       const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
+      let total = 0;
+      for await (const c of process.stdin) {
+        total += (c as Buffer).length;
+        if (total > maxBytes) {
+          process.stdin.destroy();
+          throw new StdinTooLarge(maxBytes);
+        }
+        chunks.push(c as Buffer);
+      }
       return Buffer.concat(chunks).toString('utf8');
     },
     cwd: process.cwd(),

@@ -88,7 +88,8 @@ export async function listYamlFiles(folder: string, rules: ExcludeRules, maxFile
 export async function readIfSmall(path: string): Promise<string | undefined> {
   try {
     const st = await stat(path);
-    if (st.size > MAX_INDEXED_FILE_BYTES) return undefined;
+    // A FIFO or device named *.yaml would block the read (and a libuv thread) forever.
+    if (!st.isFile() || st.size > MAX_INDEXED_FILE_BYTES) return undefined;
     return await readFile(path, 'utf8');
   } catch {
     return undefined;

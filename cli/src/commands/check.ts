@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AnalysisHost, checkHelmChart, checkKustomize, compareFindings, DEFAULT_HOST_SETTINGS } from '../../../engine/src/host/index';
-import { collectYamlFiles, readSource, type SourceFile } from '../files';
+import { AnalysisHost, checkHelmChart, checkKustomize, compareFindings, DEFAULT_HOST_SETTINGS, MAX_FILE_BYTES, type Finding } from '../../../engine/src/host/index';
+import { collectInputs, readSource, type SkippedEntry } from '../files';
 import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
 import { EXIT, UsageError, type CliIO, type Command } from '../io';
 import { VERSION } from '../version';
@@ -26,9 +26,26 @@ export interface CheckOptions {
 /** Below this many documents, starting worker threads costs more than they save. */
 const PARALLEL_MIN_DOCUMENTS = 1000;
 
-/** Checks files with the same engine as the language server: per document, cross-file, and JWKS endpoints unless offline. */
-export async function checkFiles(files: readonly string[], opts: CheckOptions = { offline: true }): Promise<FileFindings[]> {
-  const sources: SourceFile[] = files.map(readSource);
+const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** The warning for a path that was not read (FIFO, socket, symlink loop, unreadable...). */
+export function skippedFinding(reason: string): Finding {
+  return { code: 'file-skipped', severity: 'warning', message: `Not checked: ${reason}.`, range: FILE_START };
+}
+
+/** The warning for a file over the size the validator reads (found before reading it). */
+function tooLargeFinding(bytes: number): Finding {
+  return { code: 'file-too-large', severity: 'warning', message: `This file has ${bytes} bytes or more, more than the ${MAX_FILE_BYTES} the validator reads; it was not read or validated.`, range: FILE_START };
+}
+
+/**
+ * Checks files with the same engine as the language server: per document, cross-file, and JWKS
+ * endpoints unless offline. `inputs` are paths to read, or entries collectInputs skipped (each
+ * becomes one file-skipped warning, in its place).
+ */
+export async function checkFiles(inputs: ReadonlyArray<string | SkippedEntry>, opts: CheckOptions = { offline: true }): Promise<FileFindings[]> {
+  const files = inputs.filter((e): e is string => typeof e === 'string');
+  const reads = files.map(readSource);
   // One host over every file, as the language server has over a workspace folder.
   const host = new AnalysisHost({
     settings: { ...DEFAULT_HOST_SETTINGS, network: { offline: opts.offline, env: opts.env } },
@@ -36,30 +53,40 @@ export async function checkFiles(files: readonly string[], opts: CheckOptions = 
   });
   // Thousands of documents: analysed on every core first (the bundle ships the worker beside the CLI).
   await host.preload(
-    sources.map((s) => s.text),
+    reads.flatMap((r) => (r.ok ? [r.source.text] : [])),
     PARALLEL_MIN_DOCUMENTS,
   ).catch(() => 0);
-  files.forEach((file, i) => host.setFile(file, sources[i].text));
-  const results: FileFindings[] = [];
+  files.forEach((file, i) => {
+    const r = reads[i];
+    if (r.ok) host.setFile(file, r.source.text);
+  });
+  const results = new Map<string, FileFindings>();
   for (const [i, file] of files.entries()) {
+    const read = reads[i];
+    if (!read.ok) {
+      results.set(file, { file, findings: [read.tooLarge !== undefined ? tooLargeFinding(read.tooLarge) : skippedFinding(read.reason)] });
+      continue;
+    }
     if (!opts.offline) await host.checkJwks(file);
     let findings = host.diagnostics(file);
-    const bad = sources[i].invalidUtf8At;
-    if (bad !== undefined) {
+    // A file that is not UTF-8 matters only when it holds Istio documents (other YAML gets no findings).
+    const bad = read.source.invalidUtf8At;
+    if (bad !== undefined && host.status(file, findings).istioDocuments > 0) {
       findings = [
         {
           code: 'file-invalid-utf8',
           severity: 'error',
           message: `The file is not valid UTF-8 (first bad byte at offset ${bad}): kubectl and the API server reject it. Save it as UTF-8; invalid bytes were read as U+FFFD.`,
-          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          range: FILE_START,
         },
         ...findings,
       ];
     }
-    results.push({ file, findings });
+    results.set(file, { file, findings });
   }
   host.dispose();
-  return results;
+  // Skipped entries take their place in the traversal order.
+  return inputs.map((e) => (typeof e === 'string' ? results.get(e)! : { file: e.path, findings: [skippedFinding(e.reason)] }));
 }
 
 /** A chart or overlay to render and check. */
@@ -105,13 +132,13 @@ export const check: Command = async (args, io) => {
   ];
   if (values.values?.length && !values.helm?.length) throw new UsageError('--values goes with --helm <chart>');
   if (positionals.length === 0 && renders.length === 0) throw new UsageError('check needs at least one file or directory (or --helm / --kustomize)');
-  let files: string[];
+  let inputs: ReturnType<typeof collectInputs>;
   try {
-    files = collectYamlFiles(positionals, io.cwd);
+    inputs = collectInputs(positionals, io.cwd);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const results = await checkFiles(files, { offline: values.offline === true, env: io.env });
+  const results = await checkFiles(inputs.entries, { offline: values.offline === true, env: io.env });
   for (const req of renders) {
     const rendered = await checkRender(req, io);
     if (typeof rendered === 'string') {

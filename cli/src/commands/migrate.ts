@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { convertToGatewayApi, migrateText, type MigrationNote } from '../../../engine/src/host/index';
+import { convertToGatewayApi, MAX_FILE_BYTES, migrateText, type MigrationNote } from '../../../engine/src/host/index';
 import { readText } from '../files';
+import { printable, printablePath } from '../printable';
 import { EXIT, UsageError, type Command } from '../io';
 
 export const MIGRATE_USAGE = `Usage: istio-sec migrate [--to current | gateway-api] [--default-namespace NS] [--root-namespace NS] <file | ->...
@@ -20,7 +21,7 @@ converted) go to stderr as file:line:col: severity code message.
 Exit status: 0 converted (read the notes), 2 usage error or unreadable file.`;
 
 function formatNote(file: string, n: MigrationNote): string {
-  return `${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity} ${n.code} ${n.message}\n`;
+  return `${printablePath(file)}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity} ${n.code} ${printable(n.message)}\n`;
 }
 
 export const migrate: Command = async (args, io) => {
@@ -38,12 +39,16 @@ export const migrate: Command = async (args, io) => {
   const inputs: Array<{ name: string; text: string }> = [];
   for (const p of positionals) {
     if (p === '-') {
-      inputs.push({ name: '<stdin>', text: await io.readStdin() });
+      inputs.push({ name: '<stdin>', text: await io.readStdin(MAX_FILE_BYTES) });
       continue;
     }
     const path = resolve(io.cwd, p);
     if (!existsSync(path)) throw new UsageError(`no such file: ${p}`);
-    inputs.push({ name: p, text: readText(path) });
+    try {
+      inputs.push({ name: p, text: readText(path) });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
   }
   const opts = { defaultNamespace: values['default-namespace'], rootNamespace: values['root-namespace'] };
   const results = values.to === 'gateway-api' ? convertToGatewayApi(inputs, opts) : inputs.map((input) => ({ name: input.name, ...migrateText(input.text, opts) }));

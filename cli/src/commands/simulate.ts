@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { AnalysisHost, DEFAULT_HOST_SETTINGS, type ObjectRef, type SimRequest, type SimTarget, type SimulationResult } from '../../../engine/src/host/index';
 import { collectYamlFiles, readText } from '../files';
 import { EXIT, UsageError, type Command } from '../io';
+import { printable } from '../printable';
 
 export const SIMULATE_USAGE = `Usage: istio-sec simulate [options] <manifest file or dir>...
 Simulates one request against the RequestAuthentication and AuthorizationPolicy resources in the
@@ -92,10 +93,11 @@ function parseTarget(v: TargetOptions): SimTarget {
   return { kind: 'waypoint', service, waypoint: v.waypoint !== undefined ? parseRef('waypoint', v.waypoint, namespace) : undefined };
 }
 
+/** The text format: every value from the manifests and the request escaped (see printable.ts). */
 function formatText(r: SimulationResult): string {
-  const head = `${r.status} ${r.allowed ? 'ALLOWED' : 'DENIED'}: ${r.reason}`;
-  const policy = r.matchedPolicy ? `\nmatched: ${r.matchedPolicy.action} ${r.matchedPolicy.namespace}/${r.matchedPolicy.name} rules[${r.matchedPolicy.rule}]` : '';
-  return `${head}${policy}\n\ntrace:\n${r.trace.map((t) => `  - ${t}`).join('\n')}\n`;
+  const head = `${r.status} ${r.allowed ? 'ALLOWED' : 'DENIED'}: ${printable(r.reason)}`;
+  const policy = r.matchedPolicy ? `\nmatched: ${r.matchedPolicy.action} ${printable(`${r.matchedPolicy.namespace}/${r.matchedPolicy.name}`)} rules[${r.matchedPolicy.rule}]` : '';
+  return `${head}${policy}\n\ntrace:\n${r.trace.map((t) => `  - ${printable(t)}`).join('\n')}\n`;
 }
 
 export const simulate: Command = async (args, io) => {
@@ -148,7 +150,11 @@ export const simulate: Command = async (args, io) => {
   };
   const target = parseTarget(values);
   const host = new AnalysisHost({ settings: { ...DEFAULT_HOST_SETTINGS, rootNamespace: values['root-namespace'] ?? DEFAULT_HOST_SETTINGS.rootNamespace, network: { offline: values.offline === true } } });
-  for (const file of files) host.setFile(file, readText(file));
+  try {
+    for (const file of files) host.setFile(file, readText(file));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const result = await host.simulateRequest(target, request);
   const { status, allowed, reason, matchedPolicy, trace } = result;
   io.stdout(values.format === 'text' ? formatText(result) : `${JSON.stringify({ status, allowed, reason, matchedPolicy, trace }, null, 2)}\n`);

@@ -183,7 +183,10 @@ export function decodeToken(input: string, now: number = Date.now()): DecodeResu
       problems.push(`${claim} is ${JSON.stringify(v)}, not a number of seconds since the epoch: Envoy rejects the token`);
     }
   }
-  if (typeof header.value.alg !== 'string') problems.push('the header has no string alg: Envoy rejects the token');
+  const alg = header.value.alg;
+  if (typeof alg !== 'string') problems.push('the header has no string alg: Envoy rejects the token');
+  else if (alg === 'none') problems.push('alg is "none": the token is unsigned, and Envoy\'s jwt_authn never accepts an unsigned token');
+  else if (!ENVOY_ALGORITHMS.has(alg)) problems.push(`alg ${JSON.stringify(alg.slice(0, 40))} is not an algorithm Envoy verifies (RS*, PS*, ES256/384/512, HS*, EdDSA): Envoy rejects the token`);
   const { status, detail } = timeStatus(numeric.exp, numeric.nbf, nowSeconds);
   const issuer = str(payload.value, 'iss');
   const subject = str(payload.value, 'sub');
