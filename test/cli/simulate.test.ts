@@ -33,9 +33,9 @@ describe('istio-sec simulate', { timeout: 120_000 }, () => {
     return JSON.parse(r.stdout);
   };
 
-  it('prints exactly {status, allowed, reason, matchedPolicy, trace}: the sample token is allowed', () => {
+  it('prints exactly {status, allowed, reason, matchedPolicy, signatureChecked, trace}: the sample token is allowed', () => {
     const out = run(['--token', sample('demo.jwt')]);
-    assert.deepEqual(Object.keys(out), ['status', 'allowed', 'reason', 'matchedPolicy', 'trace']);
+    assert.deepEqual(Object.keys(out), ['status', 'allowed', 'reason', 'matchedPolicy', 'signatureChecked', 'trace']);
     assert.equal(out.status, 200);
     assert.equal(out.allowed, true);
     assert.deepEqual(out.matchedPolicy, { namespace: 'foo', name: 'require-jwt', action: 'ALLOW', rule: 0 });

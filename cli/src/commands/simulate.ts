@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
-import { AnalysisHost, DEFAULT_HOST_SETTINGS, type ObjectRef, type SimRequest, type SimTarget, type SimulationResult } from '../../../engine/src/host/index';
-import { collectYamlFiles, readText } from '../files';
+import { AnalysisHost, DEFAULT_HOST_SETTINGS, DEFAULT_PATH_NORMALIZATION, PATH_NORMALIZATIONS, type ObjectRef, type PathNormalization, type SimRequest, type SimTarget, type SimulationResult } from '../../../engine/src/host/index';
+import { collectInputs, readText } from '../files';
 import { EXIT, UsageError, type Command } from '../io';
 import { printable } from '../printable';
 
 export const SIMULATE_USAGE = `Usage: istio-sec simulate [options] <manifest file or dir>...
 Simulates one request against the RequestAuthentication and AuthorizationPolicy resources in the
 manifests, with Istio's semantics, as the proxy that receives it would decide, and prints
-{"status", "allowed", "reason", "matchedPolicy", "trace"}. The proxy is one of:
+{"status", "allowed", "reason", "matchedPolicy", "signatureChecked", "trace"}. The proxy is one of:
   a workload's sidecar      --namespace NS --labels k=v,...   (policies attach by selector)
   a Gateway API gateway     --gateway NS/NAME [--labels ...]  (targetRefs to the Gateway, or selector)
   a waypoint                --service NS/NAME [--waypoint NS/NAME] (targetRefs to the Service, the
@@ -28,9 +28,19 @@ Options:
   --source-principal P                  mTLS peer, e.g. cluster.local/ns/foo/sa/sleep
   --source-namespace NS  --source-ip IP
   --root-namespace NS                   Istio root namespace (default: istio-system)
+  --path-normalization MODE             the mesh's meshConfig.pathNormalization: NONE, BASE (Istio's
+                                        default), MERGE_SLASHES or DECODE_AND_MERGE_SLASHES
   --format json|text                    output (default: json)
-  --offline                             do not fetch jwksUri / OIDC keys (signatures not checked)
+  --offline                             do not fetch jwksUri / OIDC keys (signatures not checked:
+                                        "signatureChecked": false)
 Exit status: 0 whatever the decision, 2 usage or internal failure.`;
+
+function parsePathNormalization(value: string | undefined): PathNormalization {
+  if (value === undefined) return DEFAULT_PATH_NORMALIZATION;
+  const mode = value.toUpperCase();
+  if (!(PATH_NORMALIZATIONS as readonly string[]).includes(mode)) throw new UsageError(`--path-normalization: ${JSON.stringify(value)} is not one of ${PATH_NORMALIZATIONS.join(', ')}`);
+  return mode as PathNormalization;
+}
 
 function parseLabels(spec: string | undefined): Record<string, string> {
   const labels: Record<string, string> = {};
@@ -95,7 +105,8 @@ function parseTarget(v: TargetOptions): SimTarget {
 
 /** The text format: every value from the manifests and the request escaped (see printable.ts). */
 function formatText(r: SimulationResult): string {
-  const head = `${r.status} ${r.allowed ? 'ALLOWED' : 'DENIED'}: ${printable(r.reason)}`;
+  const unchecked = r.signatureChecked === false ? '\nsignature NOT checked (the key set could not be fetched)' : '';
+  const head = `${r.status} ${r.allowed ? 'ALLOWED' : 'DENIED'}: ${printable(r.reason)}${unchecked}`;
   const policy = r.matchedPolicy ? `\nmatched: ${r.matchedPolicy.action} ${printable(`${r.matchedPolicy.namespace}/${r.matchedPolicy.name}`)} rules[${r.matchedPolicy.rule}]` : '';
   return `${head}${policy}\n\ntrace:\n${r.trace.map((t) => `  - ${printable(t)}`).join('\n')}\n`;
 }
@@ -122,6 +133,7 @@ export const simulate: Command = async (args, io) => {
       'source-namespace': { type: 'string' },
       'source-ip': { type: 'string' },
       'root-namespace': { type: 'string' },
+      'path-normalization': { type: 'string' },
       format: { type: 'string', default: 'json' },
       offline: { type: 'boolean', default: false },
     },
@@ -129,10 +141,13 @@ export const simulate: Command = async (args, io) => {
   if (values.format !== 'json' && values.format !== 'text') throw new UsageError(`unknown --format '${values.format}' (expected json or text)`);
   if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError('use either --token or --token-file, not both');
   if (positionals.length === 0) throw new UsageError('simulate needs at least one manifest file or directory');
+  const pathNormalization = parsePathNormalization(values['path-normalization']);
   let files: string[];
   let token = values.token;
   try {
-    files = collectYamlFiles(positionals, io.cwd);
+    const inputs = collectInputs(positionals, io.cwd);
+    for (const s of inputs.skipped) io.stderr(`istio-sec simulate: skipped ${printable(s.path)}: ${s.reason}\n`);
+    files = inputs.files;
     if (values['token-file'] !== undefined) token = readText(values['token-file']).trim();
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -155,8 +170,9 @@ export const simulate: Command = async (args, io) => {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const result = await host.simulateRequest(target, request);
-  const { status, allowed, reason, matchedPolicy, trace } = result;
-  io.stdout(values.format === 'text' ? formatText(result) : `${JSON.stringify({ status, allowed, reason, matchedPolicy, trace }, null, 2)}\n`);
+  const result = await host.simulateRequest(target, request, { pathNormalization });
+  host.dispose();
+  const { status, allowed, reason, matchedPolicy, signatureChecked, trace } = result;
+  io.stdout(values.format === 'text' ? formatText(result) : `${JSON.stringify({ status, allowed, reason, matchedPolicy, signatureChecked, trace }, null, 2)}\n`);
   return EXIT.ok;
 };

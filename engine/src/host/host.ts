@@ -10,7 +10,7 @@ import type { DocumentEntry, FileModel, UpdateStats } from '../model/fileModel';
 import { isIstioDocument } from '../model/resource';
 import { outline } from '../outline';
 import { AnalysisPool } from '../parallel/pool';
-import type { SimRequest, SimTarget, SimulationResult } from '../simulate/index';
+import type { SimRequest, SimSettings, SimTarget, SimulationResult } from '../simulate/index';
 import { templateNotice, type TemplateTotals } from '../templates/notice';
 import { LineIndex } from '../text/lineIndex';
 import { minimalEdit } from '../text/minimalEdit';
@@ -453,8 +453,9 @@ export class AnalysisHost {
   }
 
   /** The CLI's simulation: the full result (trace included). */
-  simulateRequest(target: SimTarget, request: SimRequest): Promise<SimulationResult> {
-    return this.jwt.run(target, request);
+  /** One request; `mesh.pathNormalization` is the mesh's meshConfig.pathNormalization (default BASE). */
+  simulateRequest(target: SimTarget, request: SimRequest, mesh: Pick<SimSettings, 'pathNormalization'> = {}): Promise<SimulationResult> {
+    return this.jwt.run(target, request, mesh);
   }
 
   // ── JWKS ──

@@ -16,3 +16,4 @@ export { convertToGatewayApi, type GatewayApiFileResult, type GatewayApiInput, t
 export { MAX_FILE_BYTES } from '../model/fileModel';
 export { checkHelmChart, checkKustomize, type FindingsByFile, type RenderOptions, type RenderResult } from '../render/index';
 export type { ObjectRef, SimRequest, SimTarget, SimulationResult } from '../simulate/index';
+export { DEFAULT_PATH_NORMALIZATION, PATH_NORMALIZATIONS, type PathNormalization } from '../simulate/normalize';

@@ -19,7 +19,7 @@ import {
   type RuleAcceptance,
 } from '../jwt/index';
 import type { DocumentEntry } from '../model/fileModel';
-import { attachedTargets, describeTarget, simulate, type SimRequest, type SimResource, type SimTarget, type SimulationResult } from '../simulate/index';
+import { attachedTargets, describeTarget, simulate, type SimRequest, type SimResource, type SimSettings, type SimTarget, type SimulationResult } from '../simulate/index';
 import type { Workspace } from '../workspace/workspace';
 import type { JwksFeatures } from './jwks';
 import type { DecodeReport, InlayHint, JwtRuleChoice, JwtRuleRef, SimulateParams, SimulateReport, SimulationTarget, VerifyParams, VerifyReport } from './types';
@@ -259,7 +259,7 @@ export class JwtFeatures {
   }
 
   /** Simulates one request against the workspace's RequestAuthentications and AuthorizationPolicies. */
-  run(target: SimTarget, request: SimRequest): Promise<SimulationResult> {
+  run(target: SimTarget, request: SimRequest, mesh: Pick<SimSettings, 'pathNormalization'> = {}): Promise<SimulationResult> {
     const ws = this.workspace();
     return simulate(this.resources(), target, request, {
       rootNamespace: ws.settings.rootNamespace,
@@ -267,6 +267,7 @@ export class JwtFeatures {
       offline: this.jwks.offline,
       jwks: this.jwks.options(),
       now: this.now(),
+      pathNormalization: mesh.pathNormalization,
     });
   }
 

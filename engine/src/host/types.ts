@@ -136,7 +136,7 @@ export interface SimulateParams {
 }
 
 export interface SimulateReport extends Report {
-  status: 200 | 401 | 403;
+  status: 200 | 400 | 401 | 403;
   allowed: boolean;
   reason: string;
 }

@@ -21,6 +21,8 @@ export interface AuthOutcome {
   reason?: string;
   /** The verified token's claims, space-delimited claims split into lists. */
   claims?: JsonObject;
+  /** For an authenticated request: whether the token's signature was checked (false: no key set). */
+  signatureChecked?: boolean;
   trace: string[];
 }
 
@@ -111,7 +113,7 @@ export async function authenticate(rules: readonly JwtRuleInfo[], req: RequestVi
       const claims = normalizeClaims(result.jwt!.payload, rt.rule.spaceDelimitedClaims);
       const principal = result.jwt!.principal;
       trace.push(`Authenticated: request.auth.principal = ${principal !== undefined ? JSON.stringify(principal) : '(none: the token lacks iss or sub)'}.`);
-      return { kind: 'authenticated', claims, trace };
+      return { kind: 'authenticated', claims, signatureChecked: result.signatureChecked === true, trace };
     }
   }
   const { status, reason } = rejection(verdicts);

@@ -185,3 +185,22 @@ export function evaluateRule(rule: unknown, ctx: EvalContext, where: string): Ru
     throw err;
   }
 }
+
+/** strconv.ParseBool, which istiod applies to the istio.io/dry-run annotation. */
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+
+/**
+ * Whether istiod builds the policy as dry-run (shadow rules): the annotation parsed with
+ * strconv.ParseBool ("1", "t", "T", "true"...). A value ParseBool refuses leaves the policy
+ * enforced (istiod logs the error; its webhook rejects such ALLOW/DENY policies).
+ */
+export function dryRunOf(object: Record<string, unknown> | undefined): { dryRun: boolean; note?: string } {
+  const meta = object?.metadata;
+  const annotations = isObj(meta) && isObj(meta.annotations) ? meta.annotations : undefined;
+  if (!annotations || !('istio.io/dry-run' in annotations)) return { dryRun: false };
+  const value = String(annotations['istio.io/dry-run']);
+  if (GO_TRUE.has(value)) return { dryRun: true };
+  if (GO_FALSE.has(value)) return { dryRun: false };
+  return { dryRun: false, note: `istio.io/dry-run ${JSON.stringify(value.slice(0, 40))} is not a boolean strconv.ParseBool accepts ("true", "1", "t"...): istiod enforces the policy (and its webhook rejects ALLOW/DENY policies with this value)` };
+}

@@ -5,15 +5,17 @@
  *
  * API
  * - `simulate(resources, target, request, settings?)` → Promise<SimulationResult>
- *   `{ status: 200|401|403, allowed, reason, matchedPolicy: { namespace, name, action, rule } | null,
- *   trace: string[] }`.
+ *   `{ status: 200|400|401|403, allowed, reason, matchedPolicy: { namespace, name, action, rule } | null,
+ *   signatureChecked: boolean | null, trace: string[] }` (400: Envoy's codec or path normalisation
+ *   rejects the request line before any policy).
  *   resources: RequestAuthentication / AuthorizationPolicy objects (e.g. every
  *   `entry.analysis.resource` of the workspace's FileModels; other kinds are ignored);
  *   target: `{ namespace, labels }` of a workload, `{ kind: 'gateway', namespace, name }` or
  *   `{ kind: 'waypoint', service: { namespace, name }, waypoint? }`; request: method, path (with query), host,
  *   port, headers, source principal / namespace / ip, token (sent as Authorization: Bearer);
  *   settings: rootNamespace, defaultNamespace, offline (no JWKS fetch: signatures of jwksUri
- *   rules are not checked, the trace says so), jwks (getJwks options and cache), now (epoch ms).
+ *   rules are not checked, the trace and `signatureChecked: false` say so), jwks (getJwks options
+ *   and cache), now (epoch ms), pathNormalization (meshConfig.pathNormalization, default BASE).
  *   Traces never contain a whole token.
  * - `resourcesOfText(text)`: the Istio resources of a YAML file (through FileModel);
  *   `objectsOfText(text)`: every Kubernetes object of it (Gateways, Services and Namespaces tell
@@ -28,6 +30,7 @@ export { selectPolicies, selectForProxy, targetRefsOf } from './select';
 export { resolveProxy, gatewayPodLabels, waypointOfService, GATEWAY_NAME_LABEL, GATEWAY_CLASS_LABEL, WAYPOINT_CLASS, type ProxyView } from './target';
 export { evaluateRule, type EvalContext, type RuleResult } from './authz';
 export { authenticate, extractToken, normalizeClaims, SPACE_DELIMITED_CLAIMS, type AuthOutcome } from './authn';
-export { viewOf, type RequestView } from './request';
+export { prepareRequest, viewOf, type PreparedRequest, type RequestView } from './request';
+export { DEFAULT_PATH_NORMALIZATION, normalizeRequestLine, PATH_NORMALIZATIONS, type PathNormalization } from './normalize';
 export * from './match';
 export type { GatewayTarget, MatchedPolicy, ObjectRef, SimRequest, SimResource, SimSettings, SimTarget, SimulationResult, WaypointTarget, WorkloadTarget } from './types';

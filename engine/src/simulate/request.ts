@@ -1,5 +1,6 @@
 /** A normalised view of the simulated request: case-insensitive headers, query, cookies, identity. */
 import { spiffeOf } from './match';
+import { normalizeRequestLine, type PathNormalization } from './normalize';
 import type { SimRequest } from './types';
 
 export interface RequestView {
@@ -71,4 +72,13 @@ export function viewOf(req: SimRequest): RequestView {
     cookie: (name) => cookies.get(name),
     anyToken: headers.has('authorization') || query.has('access_token') || cookies.size > 0,
   };
+}
+
+/** The request as the policies see it (Envoy's codec checks and path normalisation applied), or Envoy's 400. */
+export type PreparedRequest = { ok: true; view: RequestView; trace: string[] } | { ok: false; reason: string; trace: string[] };
+
+export function prepareRequest(req: SimRequest, mode?: PathNormalization): PreparedRequest {
+  const line = normalizeRequestLine(req.method, req.path, mode);
+  if (!line.ok) return line;
+  return { ok: true, view: viewOf({ ...req, method: line.method, path: line.path }), trace: line.trace };
 }

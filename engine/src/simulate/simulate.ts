@@ -5,8 +5,8 @@
 import { jwtRulesOf } from '../jwt/rules';
 import { DEFAULT_SETTINGS } from '../rules/rule';
 import { authenticate } from './authn';
-import { evaluateRule, type EvalContext } from './authz';
-import { sourceIdentity, viewOf, type RequestView } from './request';
+import { dryRunOf, evaluateRule, type EvalContext } from './authz';
+import { prepareRequest, sourceIdentity, type RequestView } from './request';
 import { labelOf, nsOf, selectForProxy } from './select';
 import { resolveProxy } from './target';
 import type { MatchedPolicy, SimRequest, SimResource, SimSettings, SimTarget, SimulationResult } from './types';
@@ -21,6 +21,8 @@ interface PolicyView {
   name: string;
   action: Action;
   dryRun: boolean;
+  /** Why an istio.io/dry-run annotation is ignored, if it is. */
+  dryRunNote?: string;
   label: string;
 }
 
@@ -29,17 +31,11 @@ function actionOf(r: SimResource): Action {
   return typeof a === 'string' && (ACTIONS as readonly string[]).includes(a) ? (a as Action) : 'ALLOW';
 }
 
-/** metadata.annotations["istio.io/dry-run"] == "true": evaluated and logged, never enforced. */
-function isDryRun(r: SimResource): boolean {
-  const meta = r.object?.metadata as Record<string, unknown> | undefined;
-  const ann = meta?.annotations as Record<string, unknown> | undefined;
-  return String(ann?.['istio.io/dry-run'] ?? '').toLowerCase() === 'true';
-}
-
 function viewPolicy(r: SimResource, defaultNamespace: string): PolicyView {
   const namespace = nsOf(r, defaultNamespace);
   const name = r.name ?? '';
-  return { resource: r, namespace, name, action: actionOf(r), dryRun: isDryRun(r), label: labelOf(r, defaultNamespace) };
+  const { dryRun, note } = dryRunOf(r.object);
+  return { resource: r, namespace, name, action: actionOf(r), dryRun, dryRunNote: note, label: labelOf(r, defaultNamespace) };
 }
 
 /** The first rule of the policy that matches (index), tracing each rule. */
@@ -75,9 +71,10 @@ function providerOf(p: PolicyView): string {
   return typeof provider?.name === 'string' ? provider.name : '(no provider)';
 }
 
-function authorize(policies: PolicyView[], req: RequestView, claims: EvalContext['claims'], trace: string[]): Omit<SimulationResult, 'trace'> {
+function authorize(policies: PolicyView[], req: RequestView, claims: EvalContext['claims'], trace: string[]): Omit<SimulationResult, 'trace' | 'signatureChecked'> {
   const ctx = { req, claims };
   const group = (action: Action, dryRun: boolean): PolicyView[] => policies.filter((p) => p.action === action && p.dryRun === dryRun).sort(byName);
+  for (const p of policies) if (p.dryRunNote) trace.push(`${p.label}: ${p.dryRunNote}.`);
   for (const p of policies.filter((x) => x.dryRun).sort(byName)) {
     const i = firstMatchingRule(p, ctx, trace);
     trace.push(`${p.label} is dry-run (istio.io/dry-run): ${i !== undefined ? `it would match rules[${i}]` : 'it would not match'}, but it is not enforced.`);
@@ -121,19 +118,26 @@ export async function simulate(resources: readonly SimResource[], target: SimTar
   const trace: string[] = [`${proxy.describe}; root namespace ${rootNamespace}.`, ...proxy.notes];
   const identity = sourceIdentity(request);
   if (identity.note) trace.push(identity.note);
-  const req = viewOf(request);
+  const prepared = prepareRequest(request, settings.pathNormalization);
+  trace.push(...prepared.trace);
+  if (!prepared.ok) {
+    trace.push(`Decision: 400 (${prepared.reason}).`);
+    return { status: 400, allowed: false, reason: prepared.reason, matchedPolicy: null, signatureChecked: null, trace };
+  }
+  const req = prepared.view;
 
   const ras = selectForProxy(resources, 'RequestAuthentication', proxy, rootNamespace, defaultNamespace);
   trace.push(...ras.trace);
   const auth = await authenticate(jwtRulesOf(ras.applies, defaultNamespace), req, { offline: settings.offline, jwks: settings.jwks }, now);
   trace.push(...auth.trace);
   if (auth.kind === 'rejected') {
-    return { status: auth.status ?? 401, allowed: false, reason: auth.reason ?? 'Jwt verification fails', matchedPolicy: null, trace };
+    return { status: auth.status ?? 401, allowed: false, reason: auth.reason ?? 'Jwt verification fails', matchedPolicy: null, signatureChecked: null, trace };
   }
+  const signatureChecked = auth.kind === 'authenticated' ? auth.signatureChecked === true : null;
 
   const aps = selectForProxy(resources, 'AuthorizationPolicy', proxy, rootNamespace, defaultNamespace);
   trace.push(...aps.trace);
   const decision = authorize(aps.applies.map((r) => viewPolicy(r, defaultNamespace)), req, auth.claims, trace);
   trace.push(`Decision: ${decision.status} (${decision.reason}).`);
-  return { ...decision, trace };
+  return { ...decision, signatureChecked, trace };
 }

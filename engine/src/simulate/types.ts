@@ -1,5 +1,6 @@
 /** Inputs and output of the request simulator (see docs/simulate.md). */
 import type { JwksOptions } from '../jwks/index';
+import type { PathNormalization } from './normalize';
 
 /** A resource as plain data (IstioResource satisfies it). */
 export interface SimResource {
@@ -85,6 +86,8 @@ export interface SimSettings {
   jwks?: JwksOptions;
   /** Epoch milliseconds (token times). Default Date.now(). */
   now?: number;
+  /** meshConfig.pathNormalization of the mesh. Default BASE (Istio's default). */
+  pathNormalization?: PathNormalization;
 }
 
 export interface MatchedPolicy {
@@ -95,9 +98,16 @@ export interface MatchedPolicy {
 }
 
 export interface SimulationResult {
-  status: 200 | 401 | 403;
+  /** 400: Envoy rejects the request line before any filter (method, path); 401/403: jwt_authn or RBAC. */
+  status: 200 | 400 | 401 | 403;
   allowed: boolean;
   reason: string;
   matchedPolicy: MatchedPolicy | null;
+  /**
+   * Whether the signature of the token that authenticated the request was checked: false when its
+   * key set could not be had (offline, unreachable JWKS, cluster-local URL); null when no token
+   * authenticated the request.
+   */
+  signatureChecked: boolean | null;
   trace: string[];
 }
