@@ -1,4 +1,5 @@
-import { ConnectionError, createConnection, type Connection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { ConnectionError, createConnection, type Connection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node';
+import { RecoveringMessageReader } from './frameReader';
 import { startServer } from './server';
 
 /** Errors that only say the client has gone (closed pipe or connection). */
@@ -38,9 +39,12 @@ function exitAtEndOfInput(connection: Connection): void {
 export function runServer(argv: readonly string[] = process.argv): void {
   process.on('unhandledRejection', ignoreClientGone);
   const wantsOther = argv.some((a) => a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'));
+  // Over stdio, a malformed frame is logged on stderr and skipped (see frameReader.ts): the
+  // library's reader would wait forever for a wrong Content-Length and ignore everything after it.
+  const logFrame = (message: string): void => void process.stderr.write(`istio-sec language server: ${message}\n`);
   const connection = wantsOther
     ? createConnection(ProposedFeatures.all)
-    : createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+    : createConnection(ProposedFeatures.all, new RecoveringMessageReader(process.stdin, logFrame), new StreamMessageWriter(process.stdout));
   if (!wantsOther) exitAtEndOfInput(connection);
   // Nothing but LSP may reach stdout over stdio: route stray console output to stderr.
   console.log = (...a: unknown[]) => connection.console.log(a.map(String).join(' '));
