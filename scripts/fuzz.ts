@@ -1,15 +1,21 @@
 /**
- * Long fuzz campaigns of the engine (issue 12).
+ * Long fuzz campaigns of the engine (issues 12 and 17).
  *
  *   npm run fuzz -- --inputs 100000 [--seed 42] [--slow-ms 2000] [--no-save]
- *   npm run fuzz -- --hostile      time and peak memory of each hostile YAML input, one process each
+ *   npm run fuzz -- --hostile        time and peak memory of each hostile YAML input, one process each
+ *   npm run fuzz -- --hostile-check  time and peak RSS of `istio-sec check` (and decode, simulate) on
+ *                                    the worst input of each class of issue 17, one process each
+ *   npm run fuzz -- --hostile-lsp    keystroke latency of the language server (LSP over stdio) on them
  *
- * Half the inputs are mutations of the seed corpus (examples/, test fixtures, the real-world
- * manifests read in place), half are grammar-generated Istio documents (kinds and fields from
- * schemas/). Every input must satisfy checkEngineInput (no exception, ranges inside the document,
- * incremental edit == full update) within --slow-ms. A failing input is minimised line by line and
- * saved to test/fixtures/fuzz/ (replayed by test/engine/fuzz-regressions.test.ts). Prints a JSON
- * summary at the end.
+ * Of the inputs, 2/11 are mutations of the seed corpus (examples/, test fixtures, the real-world
+ * manifests read in place), 2/11 grammar-generated Istio documents (kinds and fields from
+ * schemas/), and 1/11 each of the hostile classes of issue 17 (test/engine/hostileFuzz.ts: inline
+ * key sets with duplicate kids, with unusable keys, YAML 1.1 scalars in typed fields, control
+ * characters in values, request paths, LSP frames, non-regular files). Engine inputs must satisfy
+ * checkEngineInput (no exception, ranges inside the document, incremental edit == full update),
+ * the hostile classes their own property, each within --slow-ms. A failing engine input is
+ * minimised line by line and saved to test/fixtures/fuzz/ (replayed by
+ * test/engine/fuzz-regressions.test.ts); a failing hostile case is printed. Prints a JSON summary.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,6 +24,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { FileModel } from '../engine/src/model/fileModel';
 import { checkEngineInput, FUZZ_FIXTURES, HOSTILE_YAML, grammarTextArb, mutatedTextArb, realWorldTexts, seedCorpus } from '../test/engine/fuzzHarness';
+import { HOSTILE_CLASSES, hostileCaseArb, type HostileCase } from '../test/engine/hostileFuzz';
+import { measureCheck, measureLsp } from './hostileMeasure';
 
 interface Options {
   inputs: number;
@@ -43,6 +51,20 @@ function parseArgs(argv: string[]): Options {
 interface Case {
   text: string;
   base?: string;
+}
+
+type AnyCase = { kind: 'engine'; c: Case } | { kind: 'hostile'; h: HostileCase };
+
+/** The failure of a hostile-class case (its property, or over the time bound), or undefined. */
+async function hostileFailureOf(h: HostileCase, slowMs: number): Promise<string | undefined> {
+  const t0 = performance.now();
+  try {
+    await h.check();
+  } catch (err) {
+    return `${h.cls}: ${(err as Error).message}`;
+  }
+  const ms = performance.now() - t0;
+  return ms > slowMs ? `${h.cls}: slow: ${ms.toFixed(0)} ms > ${slowMs} ms` : undefined;
 }
 
 /** The failure of one case (exception or over the time bound), or undefined. */
@@ -111,42 +133,52 @@ function measureHostile(): void {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--hostile') return measureHostile();
   if (argv[0] === '--hostile-one') return measureOne(argv[1]);
+  if (argv[0] === '--hostile-check') return measureCheck(argv.slice(1));
+  if (argv[0] === '--hostile-lsp') return measureLsp(argv.slice(1));
   const opts = parseArgs(argv);
   const seeds = seedCorpus();
   const realworld = new Set(realWorldTexts());
-  const caseArb: fc.Arbitrary<Case> = fc.oneof(
-    fc.nat(seeds.length - 1).chain((i) => mutatedTextArb([seeds[i]]).map((text) => ({ text, base: seeds[i] }))),
-    grammarTextArb().map((text) => ({ text })),
+  const caseArb: fc.Arbitrary<AnyCase> = fc.oneof(
+    { weight: 2, arbitrary: fc.nat(seeds.length - 1).chain((i) => mutatedTextArb([seeds[i]]).map((text): AnyCase => ({ kind: 'engine', c: { text, base: seeds[i] } }))) },
+    { weight: 2, arbitrary: grammarTextArb().map((text): AnyCase => ({ kind: 'engine', c: { text } })) },
+    ...HOSTILE_CLASSES.map((cls) => ({ weight: 1, arbitrary: hostileCaseArb(cls).map((h): AnyCase => ({ kind: 'hostile', h })) })),
   );
   const batch = 1000;
-  const failures: Array<{ failure: string; file?: string }> = [];
+  const failures: Array<{ failure: string; file?: string; input?: string }> = [];
+  const perClass: Record<string, number> = {};
   let done = 0;
   let slowest = 0;
   const t0 = performance.now();
   for (let b = 0; done < opts.inputs; b++) {
     const n = Math.min(batch, opts.inputs - done);
-    for (const c of fc.sample(caseArb, { numRuns: n, seed: opts.seed + b })) {
+    for (const a of fc.sample(caseArb, { numRuns: n, seed: opts.seed + b })) {
+      const cls = a.kind === 'hostile' ? a.h.cls : a.c.base !== undefined ? 'mutation' : 'grammar';
+      perClass[cls] = (perClass[cls] ?? 0) + 1;
       const t = performance.now();
-      const failure = failureOf(c, opts.slowMs);
+      const failure = a.kind === 'hostile' ? await hostileFailureOf(a.h, opts.slowMs) : failureOf(a.c, opts.slowMs);
       slowest = Math.max(slowest, performance.now() - t);
-      if (failure) {
-        const small = minimise(c, opts.slowMs, failure);
-        const file = opts.save ? save(small, failure, realworld, opts.slowMs) : undefined;
-        failures.push({ failure: failure.split('\n')[0], file });
-        console.error(`FAIL #${done}: ${failure.split('\n')[0]}${file ? ` -> ${file}` : ''}`);
+      if (!failure) continue;
+      if (a.kind === 'hostile') {
+        failures.push({ failure: failure.split('\n')[0], input: a.h.describe() });
+        console.error(`FAIL #${done}: ${failure.split('\n')[0]}\n  input: ${a.h.describe()}`);
+        continue;
       }
+      const small = minimise(a.c, opts.slowMs, failure);
+      const file = opts.save ? save(small, failure, realworld, opts.slowMs) : undefined;
+      failures.push({ failure: failure.split('\n')[0], file });
+      console.error(`FAIL #${done}: ${failure.split('\n')[0]}${file ? ` -> ${file}` : ''}`);
     }
     done += n;
     if ((b + 1) % 10 === 0) console.error(`${done} inputs, ${failures.length} failures, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const summary = { inputs: done, seed: opts.seed, seconds: Math.round(seconds), inputsPerSecond: Math.round(done / seconds), slowestMs: Math.round(slowest), failures };
+  const summary = { inputs: done, seed: opts.seed, seconds: Math.round(seconds), inputsPerSecond: Math.round(done / seconds), slowestMs: Math.round(slowest), perClass, failures };
   console.log(JSON.stringify(summary, null, 2));
   process.exitCode = failures.length ? 1 : 0;
 }
 
-main();
+void main();

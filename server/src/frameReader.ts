@@ -35,6 +35,8 @@ export class RecoveringMessageReader extends AbstractMessageReader implements Me
   private expected: number | undefined;
   private callback: DataCallback | undefined;
   private settle: NodeJS.Timeout | undefined;
+  /** The last bytes received, so that a header split between two chunks is still seen. */
+  private tail = '';
 
   constructor(
     private readonly input: NodeJS.ReadableStream,
@@ -71,7 +73,10 @@ export class RecoveringMessageReader extends AbstractMessageReader implements Me
   }
 
   private newHeaderIn(data: Buffer): boolean {
-    return NEXT_HEADER.test(data.toString('latin1'));
+    // A false alarm (the tail of the current header) only costs a drain.
+    const seen = this.tail + data.toString('latin1');
+    this.tail = seen.slice(-64);
+    return NEXT_HEADER.test(seen);
   }
 
   private joined(): Buffer {

@@ -245,6 +245,8 @@ export class KubernetesYamlError extends Error {
 export interface KubernetesData {
   data: unknown;
   disagreements: Yaml11Disagreement[];
+  /** [start, end) of every key a mapping repeats (strict decoding rejects them). */
+  duplicateKeys: Array<[number, number]>;
 }
 
 function setKey(out: Record<string, unknown>, key: string, value: unknown): void {
@@ -258,6 +260,7 @@ class Decoder {
   private aliasDepth = 0;
   private readonly expanding = new Set<Node>();
   readonly disagreements: Yaml11Disagreement[] = [];
+  readonly duplicateKeys: Array<[number, number]> = [];
 
   constructor(private readonly doc: Document) {}
 
@@ -315,8 +318,24 @@ class Decoder {
     return null;
   }
 
+  /**
+   * Repeated keys of one mapping of the text (not per alias expansion), compared by their scalar
+   * value as the YAML parser reads it (merge keys excepted): one Set per mapping, linear in its size.
+   */
+  private noteDuplicates(map: YAMLMap): void {
+    if (this.aliasDepth > 0) return;
+    const seen = new Set<unknown>();
+    for (const pair of map.items) {
+      const key = isPair(pair) ? pair.key : undefined;
+      if (!isScalar(key) || isMergeKey(key) || !key.range) continue;
+      if (seen.has(key.value)) this.duplicateKeys.push([key.range[0], key.range[1]]);
+      else seen.add(key.value);
+    }
+  }
+
   /** mapping(): entries in document order, later ones overwriting earlier ones, merges included. */
   private mapInto(out: Record<string, unknown>, map: YAMLMap, path: Array<string | number>): void {
+    this.noteDuplicates(map);
     for (const pair of map.items) {
       if (!isPair(pair)) continue;
       if (isMergeKey(pair.key)) {
@@ -375,7 +394,7 @@ class Decoder {
 export function kubernetesData(doc: Document): KubernetesData {
   const d = new Decoder(doc);
   const data = d.value(doc.contents, []);
-  return { data, disagreements: d.disagreements };
+  return { data, disagreements: d.disagreements, duplicateKeys: d.duplicateKeys };
 }
 
 /**
