@@ -6,7 +6,11 @@
 import { isScalar } from 'yaml';
 import type { Range } from '../diagnostics';
 import { locate, type Path, type Target } from '../model/locate';
+import { BoundedCache } from '../cel/boundedCache';
 import { jsonOffsets } from '../text/jsonTree';
+
+/** Offsets of the last few inline JSON texts: a keystroke elsewhere in the document does not scan them again. */
+const offsetsByText = new BoundedCache<string, ReturnType<typeof jsonOffsets>>(4);
 import type { ParsedDoc } from '../model/parse';
 
 type OffsetMap = (stringOffset: number) => number;
@@ -78,7 +82,7 @@ export function jsonScalarLocator(doc: ParsedDoc, scalarPath: Path): JsonScalarL
   return (jsonPath, target = 'pair') => {
     if (inner === undefined) {
       const m = scalarMap(doc, scalarPath);
-      const offsets = m ? jsonOffsets(m.value) : undefined;
+      const offsets = m ? offsetsByText.getOrCreate(m.value, jsonOffsets) : undefined;
       inner = m && offsets ? { offsets, map: m.map } : null;
     }
     const at = inner?.offsets(jsonPath, target);

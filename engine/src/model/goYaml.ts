@@ -249,6 +249,18 @@ export interface KubernetesData {
   duplicateKeys: Array<[number, number]>;
 }
 
+/** A path as a chain of steps (one small object per node), made an array only when a message needs it. */
+interface PathLink {
+  parent: PathLink | undefined;
+  step: string | number;
+}
+
+function pathOf(link: PathLink | undefined): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (let l = link; l; l = l.parent) out.push(l.step);
+  return out.reverse();
+}
+
 function setKey(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
   else out[key] = value;
@@ -277,13 +289,13 @@ class Decoder {
   }
 
   /** Notes a YAML 1.1 / 1.2 disagreement once per scalar of the text (not per alias expansion). */
-  private note(node: Scalar, key: boolean, path: Array<string | number>): void {
+  private note(node: Scalar, key: boolean, path: PathLink | undefined): void {
     if (this.aliasDepth > 0 || !node.range) return;
     const r = yaml11Reading(node);
-    if (r) this.disagreements.push({ range: [node.range[0], node.range[1]], source: node.source as string, ...r, key, path });
+    if (r) this.disagreements.push({ range: [node.range[0], node.range[1]], source: node.source as string, ...r, key, path: pathOf(path) });
   }
 
-  value(node: unknown, path: Array<string | number>): unknown {
+  value(node: unknown, path: PathLink | undefined): unknown {
     if (node === null || node === undefined) {
       this.count(null);
       return null;
@@ -309,7 +321,7 @@ class Decoder {
       this.note(node, false, path);
       return r.value;
     }
-    if (isSeq(node)) return node.items.map((item, i) => this.value(item, [...path, i]));
+    if (isSeq(node)) return node.items.map((item, i) => this.value(item, { parent: path, step: i }));
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       this.mapInto(out, node, path);
@@ -334,7 +346,7 @@ class Decoder {
   }
 
   /** mapping(): entries in document order, later ones overwriting earlier ones, merges included. */
-  private mapInto(out: Record<string, unknown>, map: YAMLMap, path: Array<string | number>): void {
+  private mapInto(out: Record<string, unknown>, map: YAMLMap, path: PathLink | undefined): void {
     this.noteDuplicates(map);
     for (const pair of map.items) {
       if (!isPair(pair)) continue;
@@ -349,12 +361,12 @@ class Decoder {
         this.note(pair.key, true, path);
       }
       const key = kubernetesKey(pair.key);
-      setKey(out, key, this.value(pair.value, [...path, key]));
+      setKey(out, key, this.value(pair.value, { parent: path, step: key }));
     }
   }
 
   /** merge(): a mapping, an alias of one, or a sequence of them (earlier ones win). */
-  private merge(out: Record<string, unknown>, value: unknown, path: Array<string | number>): void {
+  private merge(out: Record<string, unknown>, value: unknown, path: PathLink | undefined): void {
     const at = (value as Node | null)?.range?.[0] ?? 0;
     const wantMap = (): never => {
       throw new KubernetesYamlError('map merge requires map or sequence of maps as the value', 'invalid', at);
@@ -371,7 +383,7 @@ class Decoder {
     }
   }
 
-  private mergeOne(out: Record<string, unknown>, node: unknown, map: YAMLMap, path: Array<string | number>): void {
+  private mergeOne(out: Record<string, unknown>, node: unknown, map: YAMLMap, path: PathLink | undefined): void {
     this.count(node as Node);
     if (!isAlias(node)) return this.mapInto(out, map, path);
     if (this.expanding.has(map)) throw new KubernetesYamlError(`anchor '${node.source}' value contains itself`, 'invalid', node.range?.[0] ?? 0);
@@ -393,7 +405,7 @@ class Decoder {
  */
 export function kubernetesData(doc: Document): KubernetesData {
   const d = new Decoder(doc);
-  const data = d.value(doc.contents, []);
+  const data = d.value(doc.contents, undefined);
   return { data, disagreements: d.disagreements, duplicateKeys: d.duplicateKeys };
 }
 

@@ -270,11 +270,19 @@ function checkListType(st: WalkState, schema: JSONSchema, arr: unknown[], path: 
   });
 }
 
+/** Characters as the API server counts them (code points), without copying a long string into an array. */
+function codePoints(s: string): number {
+  if (!/[\uD800-\uDBFF]/.test(s)) return s.length;
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
 function checkScalar(st: WalkState, schema: JSONSchema, v: unknown, path: Path, display: string): void {
   const range = (): Range => st.doc.rangeOf(path, 'value');
   if (typeof v === 'string') {
     // Characters (code points), counted only when a bound asks.
-    const length = schema.minLength !== undefined || schema.maxLength !== undefined ? [...v].length : 0;
+    const length = schema.minLength !== undefined || schema.maxLength !== undefined ? codePoints(v) : 0;
     if (schema.minLength !== undefined && length < schema.minLength) {
       push(st, 'schema-min-length', `${display}: must be at least ${schema.minLength} character${schema.minLength === 1 ? '' : 's'} long, is ${length}.`, range());
     }
