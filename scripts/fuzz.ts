@@ -57,6 +57,7 @@ type AnyCase = { kind: 'engine'; c: Case } | { kind: 'hostile'; h: HostileCase }
 
 /** The failure of a hostile-class case (its property, or over the time bound), or undefined. */
 async function hostileFailureOf(h: HostileCase, slowMs: number): Promise<string | undefined> {
+  h.setup?.();
   const t0 = performance.now();
   try {
     await h.check();

@@ -13,6 +13,7 @@ describe('hostile-class fuzzing (bounded)', { timeout: 180_000 }, () => {
     it(cls, async () => {
       await fc.assert(
         fc.asyncProperty(hostileCaseArb(cls), async (c) => {
+          c.setup?.();
           await c.check();
         }),
         { numRuns: RUNS[cls], seed: 17 },

@@ -181,40 +181,50 @@ const entriesArb = fc.array(fc.constantFrom<EntryKind>('file', 'file', 'fifo', '
 /** Directories of regular files, FIFOs, symlink loops, dangling links and directory loops. */
 export const filesArb: fc.Arbitrary<EntryKind[]> = entriesArb;
 
-function checkFiles(entries: EntryKind[]): void {
-  const dir = mkdtempSync(join(tmpdir(), 'istio-sec-fuzz-files-'));
-  try {
-    let regular = 0;
-    entries.forEach((kind, i) => {
-      const p = join(dir, `e${i}.yaml`);
-      if (kind === 'file' || kind === 'binary') {
-        writeFileSync(p, kind === 'file' ? `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\n` : Buffer.from([0xff, 0xfe, 0, 1, 0xc3]));
-        regular++;
-      } else if (kind === 'fifo') spawnSync('mkfifo', [p]);
-      else if (kind === 'loop') symlinkSync(`e${i}.yaml`, p);
-      else if (kind === 'dangling') symlinkSync('missing', p);
-      else if (kind === 'link-to-file') symlinkSync(join(dir, 'e0.yaml'), p);
-      else if (kind === 'dir') mkdirSync(p);
-      else if (kind === 'dirloop') symlinkSync('.', p);
-    });
-    const { files, skipped, entries: order } = collectInputs([dir], '/');
-    if (new Set(files).size !== files.length) throw new Error('a file is listed twice');
-    if (files.length + skipped.length !== order.length) throw new Error('entries and files/skipped disagree');
-    if (files.length > regular + entries.filter((k) => k === 'link-to-file').length) throw new Error('a non-regular entry is listed as a file');
-    for (const f of files) {
-      const r = readSource(f);
-      if (!r.ok) throw new Error(`${f} could not be read: ${r.reason}`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** Builds the directory (not timed: process spawns for mkfifo), reads it (timed), removes it. */
+function fileCase(entries: EntryKind[]): { setup(): void; check(): void } {
+  let dir = '';
+  let regular = 0;
+  return {
+    setup() {
+      dir = mkdtempSync(join(tmpdir(), 'istio-sec-fuzz-files-'));
+      regular = 0;
+      entries.forEach((kind, i) => {
+        const p = join(dir, `e${i}.yaml`);
+        if (kind === 'file' || kind === 'binary') {
+          writeFileSync(p, kind === 'file' ? `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\n` : Buffer.from([0xff, 0xfe, 0, 1, 0xc3]));
+          regular++;
+        } else if (kind === 'fifo') spawnSync('mkfifo', [p]);
+        else if (kind === 'loop') symlinkSync(`e${i}.yaml`, p);
+        else if (kind === 'dangling') symlinkSync('missing', p);
+        else if (kind === 'link-to-file') symlinkSync(join(dir, 'e0.yaml'), p);
+        else if (kind === 'dir') mkdirSync(p);
+        else if (kind === 'dirloop') symlinkSync('.', p);
+      });
+    },
+    check() {
+      try {
+        const { files, skipped, entries: order } = collectInputs([dir], '/');
+        if (new Set(files).size !== files.length) throw new Error('a file is listed twice');
+        if (files.length + skipped.length !== order.length) throw new Error('entries and files/skipped disagree');
+        if (files.length > regular + entries.filter((k) => k === 'link-to-file').length) throw new Error('a non-regular entry is listed as a file');
+        for (const f of files) {
+          const r = readSource(f);
+          if (!r.ok) throw new Error(`${f} could not be read: ${r.reason}`);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
 }
 
 // ---------------------------------------------------------------- the campaign's view
 
-/** One input of a class, with its property (async for the frames). */
+/** One input of a class, with its property (async for the frames); `setup` is not timed. */
 export interface HostileCase {
   cls: HostileClass;
+  setup?(): void;
   check(): void | Promise<void>;
   describe(): string;
 }
@@ -236,6 +246,9 @@ export function hostileCaseArb(cls: HostileClass): fc.Arbitrary<HostileCase> {
     case 'frames':
       return make(framesArb, checkFrames);
     case 'files':
-      return make(filesArb, checkFiles);
+      return filesArb.map((v) => {
+        const c = fileCase(v);
+        return { cls, setup: () => c.setup(), check: () => c.check(), describe: () => JSON.stringify(v) };
+      });
   }
 }
