@@ -42,16 +42,11 @@ export class DocumentStore {
     connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
       const doc = this.docs.get(textDocument.uri);
       if (!doc || contentChanges.length === 0) return;
-      let edit = contentChanges.length === 1 ? singleEdit(doc, contentChanges[0]) : undefined;
+      const edit = contentChanges.length === 1 ? singleEdit(doc, contentChanges[0]) : undefined;
       // TextDocument.update changes `doc` in place: read the version the edit applies to first.
       const fromVersion = doc.version;
-      // Versions identify texts (what was analysed is known by its version). A client that reuses a
-      // version number (LSP wants them increasing) still gets its change applied: as one edit over the
-      // whole previous text, which the listener applies whatever the numbers say.
-      const reused = textDocument.version <= fromVersion && edit === undefined ? doc.getText().length : undefined;
       const updated = TextDocument.update(doc, contentChanges, textDocument.version);
       this.docs.set(textDocument.uri, updated);
-      if (reused !== undefined) edit = { start: 0, end: reused, newText: updated.getText() };
       events.changed(updated, edit && { ...edit, fromVersion, text: updated.getText() });
     });
     connection.onDidCloseTextDocument(({ textDocument }) => {
