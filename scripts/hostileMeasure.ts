@@ -196,12 +196,13 @@ export async function measureLsp(argv: string[]): Promise<void> {
   for (const input of LSP_INPUTS) {
     if (o.only && !input.name.includes(o.only)) continue;
     const client = await LspTestClient.start({ serverArgs: [o.server, '--stdio'] });
+    const timeoutMs = 300_000;
     try {
       const uri = fileUri(`measure-${input.name.replace(/\W+/g, '-')}.yaml`);
       const text = input.text();
       const t0 = performance.now();
       client.open(uri, text);
-      await client.diagnosticsFor(uri, 1, 600_000);
+      await client.diagnosticsFor(uri, 1, timeoutMs);
       const openMs = Math.round(performance.now() - t0);
       // Type into the name on line 4 ("  name: ra" or the like), then delete, 20 keystrokes.
       const line = text.split('\n').findIndex((l) => /^ {2}name: /.test(l));
@@ -212,11 +213,13 @@ export async function measureLsp(argv: string[]): Promise<void> {
         const range = insert ? { start: { line, character: col }, end: { line, character: col } } : { start: { line, character: col }, end: { line, character: col + 1 } };
         const t = performance.now();
         const v = client.change(uri, [{ range, text: insert ? 'x' : '' }]);
-        await client.diagnosticsFor(uri, v, 600_000);
+        await client.diagnosticsFor(uri, v, timeoutMs);
         times.push(performance.now() - t);
       }
       times.sort((a, b) => a - b);
       console.log(JSON.stringify({ name: input.name, chars: text.length, openMs, keystrokeMedianMs: Math.round(times[times.length >> 1]), keystrokeMaxMs: Math.round(times[times.length - 1]) }));
+    } catch (err) {
+      console.log(JSON.stringify({ name: input.name, failed: (err as Error).message.split(';')[0] }));
     } finally {
       await client.stop();
     }
