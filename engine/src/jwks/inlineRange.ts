@@ -4,14 +4,18 @@
  * Falls back to undefined whenever the scalar's text cannot be mapped character for character.
  */
 import { isScalar } from 'yaml';
+import { BoundedCache } from '../cel/boundedCache';
 import type { Range } from '../diagnostics';
 import { locate, type Path, type Target } from '../model/locate';
-import { BoundedCache } from '../cel/boundedCache';
+import type { ParsedDoc } from '../model/parse';
 import { jsonOffsets } from '../text/jsonTree';
 
-/** Offsets of the last few inline JSON texts: a keystroke elsewhere in the document does not scan them again. */
+/**
+ * Offsets of the last few inline JSON texts, and line maps of the block scalars holding them: a
+ * keystroke elsewhere in the document does not scan a key set of thousands of keys again.
+ */
 const offsetsByText = new BoundedCache<string, ReturnType<typeof jsonOffsets>>(4);
-import type { ParsedDoc } from '../model/parse';
+const blockMaps = new BoundedCache<string, OffsetMap | null>(4);
 
 type OffsetMap = (stringOffset: number) => number;
 
@@ -21,8 +25,14 @@ function flowMap(text: string, start: number, value: string): OffsetMap | undefi
 
 /** Block scalars: each line of the value sits after the block's indentation on its own line. */
 function blockMap(text: string, nodeStart: number, nodeEnd: number, value: string): OffsetMap | undefined {
-  const headerEnd = text.indexOf('\n', nodeStart);
-  if (headerEnd === -1 || headerEnd >= nodeEnd) return undefined;
+  // Offsets relative to the block, remembered by its source text (which holds the value).
+  const rel = blockMaps.getOrCreate(text.slice(nodeStart, nodeEnd), (src) => relativeBlockMap(src, value) ?? null);
+  return rel ? (i) => nodeStart + rel(i) : undefined;
+}
+
+function relativeBlockMap(text: string, value: string): OffsetMap | undefined {
+  const headerEnd = text.indexOf('\n');
+  if (headerEnd === -1) return undefined;
   const valueLines = value.split('\n');
   const lineStarts: number[] = [];
   let cursor = headerEnd + 1;

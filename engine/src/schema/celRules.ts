@@ -32,8 +32,30 @@ export function evaluateValidationRule(rule: ValidationRule, self: unknown, inpu
 const VERDICTS = new BoundedCache<string, RuleVerdict>(20_000);
 const MAX_MEMO_JSON = 256;
 
+/** Whether `v` is surely larger than `max` characters of JSON, found without serialising all of it. */
+function largerThan(v: unknown, max: number): boolean {
+  let budget = max;
+  const visit = (x: unknown): boolean => {
+    if (typeof x === 'string') budget -= x.length + 2;
+    else if (Array.isArray(x)) {
+      budget -= 2;
+      for (const item of x) if (budget < 0 || visit(item)) return true;
+    } else if (x !== null && typeof x === 'object') {
+      budget -= 2;
+      for (const [k, item] of Object.entries(x)) {
+        budget -= k.length + 3;
+        if (budget < 0 || visit(item)) return true;
+      }
+    } else budget -= 1;
+    return budget < 0;
+  };
+  return visit(v);
+}
+
 function verdictKey(rule: ValidationRule, self: unknown): string | undefined {
   if (typeof self === 'number' && !Number.isFinite(self)) return undefined;
+  // A large value (an inline key set of megabytes) is not memoised: stringifying it costs more than the rule.
+  if (largerThan(self, MAX_MEMO_JSON)) return undefined;
   const json = JSON.stringify(self);
   if (json === undefined || json.length > MAX_MEMO_JSON) return undefined;
   return `${rule.rule}\u0000${rule.messageExpression ?? ''}\u0000${rule.message ?? ''}\u0000${json}`;
