@@ -367,14 +367,14 @@ spec:
   it('a Gateway whose VirtualService has nothing a route can carry stays, with the reasons', () => {
     const text = `apiVersion: networking.istio.io/v1
 kind: Gateway
-metadata: {name: g, namespace: n}
+metadata: {name: g, namespace: prod}
 spec:
   selector: {app: gw}
   servers: [{port: {number: 443, name: tls, protocol: TLS}, hosts: ["*"], tls: {mode: PASSTHROUGH}}]
 ---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
-metadata: {name: v, namespace: n}
+metadata: {name: v, namespace: prod}
 spec:
   hosts: ["*"]
   gateways: [g]
@@ -383,7 +383,7 @@ spec:
     const r = convertTextToGatewayApi(text);
     assert.equal(r.text, text);
     assert.deepEqual(r.notes.map((n) => n.code), ['gwapi-not-converted', 'gwapi-rule-dropped']);
-    assert.match(r.notes[0].message, /^Istio Gateway n\/g is not converted: VirtualService n\/v is bound to it and none of its http or tls routes has a Gateway API form/);
+    assert.match(r.notes[0].message, /^Istio Gateway prod\/g is not converted: VirtualService prod\/v is bound to it and none of its http or tls routes has a Gateway API form/);
   });
 
   it('a policy of another namespace is not converted and says why', () => {
