@@ -50,7 +50,7 @@ describe('convert to Gateway API: the bookinfo-auth0 example', () => {
     assert.equal(ingress?.spec.selector, undefined);
     const ap = byKind(objs, 'AuthorizationPolicy').find((r) => r.metadata.name === 'require-jwt');
     assert.equal(ap?.metadata.namespace, 'bookinfo');
-    assert.deepEqual(ap?.spec.rules, [{ from: [{ source: { requestPrincipals: ['https://bookinfo-demo.eu.auth0.com/*'] } }] }]);
+    assert.deepEqual(ap?.spec.rules, [{ from: [{ source: { requestPrincipals: ['https://bookinfo-demo.eu.auth0.com//*'] } }] }]);
     const original = readFileSync(join(EXAMPLE, 'security.yaml'), 'utf8');
     for (const name of ['details-read', 'reviews-read', 'ratings-no-admin']) {
       const start = original.indexOf(`# ${name === 'details-read' ? 'details' : name === 'reviews-read' ? 'reviews' : 'Nobody'}`);
@@ -76,7 +76,7 @@ describe('convert to Gateway API: the bookinfo-auth0 example', () => {
   it('the converted gateway answers what the ingress gateway answered (simulated with signed tokens)', async () => {
     const key = await makeKey('RS256', 'auth0-key');
     const jwks = `jwks: '${JSON.stringify({ keys: [key.publicJwk] })}'`;
-    const fix = (t: string): string => t.replace(/jwksUri: \S+/g, jwks).replace('https://bookinfo-demo.eu.auth0.com/*', 'https://bookinfo-demo.eu.auth0.com//*');
+    const fix = (t: string): string => t.replace(/jwksUri: \S+/g, jwks);
     const before = exampleInputs(fix).flatMap((i) => objectsOfText(i.text));
     const after = convertToGatewayApi(exampleInputs(fix)).flatMap((r) => objectsOfText(r.text));
     const ingress: SimTarget = { namespace: 'istio-system', labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' } };
