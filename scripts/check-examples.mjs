@@ -19,7 +19,7 @@ if (text.status !== 0 && text.status !== 1) {
   process.exit(1);
 }
 const json = JSON.parse(run(['check', '--offline', '--format', 'json', 'examples']).stdout);
-const errorsIn = (dir) => json.filter((d) => d.severity === 'error' && d.file.includes(`/examples/${dir}/`));
+const errorsIn = (dir) => json.filter((d) => d.severity === 'error' && d.file.startsWith(`examples/${dir}/`));
 const CLEAN = ['bookinfo-auth0', 'bookinfo-auth0-gateway-api'];
 for (const dir of CLEAN) {
   const clean = errorsIn(dir);

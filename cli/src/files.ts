@@ -1,30 +1,72 @@
 import { isUtf8 } from 'node:buffer';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { InputError } from './io';
 
 const YAML_FILE = /\.ya?ml$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out']);
 
-/** Expands files and directories into YAML file paths (directories searched recursively, sorted). */
+/** A path as istio-sec prints it, in every output format and message: relative to the working directory, '/'-separated. */
+export function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, resolve(cwd, path));
+  return (rel === '' ? '.' : rel).split(sep).join('/');
+}
+
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+};
+
+/** The one wording of an input that cannot be read, for every subcommand: `cannot read <path>: <reason>`. */
+export function unreadable(path: string, cwd: string, err: unknown): InputError {
+  const e = err as NodeJS.ErrnoException;
+  return new InputError(`cannot read ${displayPath(path, cwd)}: ${REASONS[e.code ?? ''] ?? e.message}`);
+}
+
+/**
+ * Expands files and directories (relative to cwd) into absolute YAML file paths (directories searched
+ * recursively, sorted), each one readable; otherwise throws the InputError of the first that is not.
+ */
 export function collectYamlFiles(paths: readonly string[], cwd: string): string[] {
   const out: string[] = [];
   const visit = (p: string, explicit: boolean): void => {
-    const st = statSync(p); // throws ENOENT: reported by the caller as a usage error
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) {
-        if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
-        visit(join(p, name), false);
+    try {
+      if (statSync(p).isDirectory()) {
+        for (const name of readdirSync(p).sort()) {
+          if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
+          visit(join(p, name), false);
+        }
+      } else if (explicit || YAML_FILE.test(p)) {
+        accessSync(p, constants.R_OK);
+        out.push(p);
       }
-    } else if (explicit || YAML_FILE.test(p)) {
-      out.push(p);
+    } catch (err) {
+      throw err instanceof InputError ? err : unreadable(p, cwd, err);
     }
   };
   for (const p of paths) visit(resolve(cwd, p), true);
   return out;
 }
 
-export function readText(path: string): string {
-  return readFileSync(path, 'utf8');
+/** Throws the InputError of a path named on the command line (relative to cwd) that cannot be read. */
+export function ensureReadable(path: string, cwd: string): void {
+  try {
+    accessSync(resolve(cwd, path), constants.R_OK);
+  } catch (err) {
+    throw unreadable(path, cwd, err);
+  }
+}
+
+/** The text of an input file named on the command line (relative to cwd), or the InputError saying why not. */
+export function readInput(path: string, cwd: string): string {
+  try {
+    return readFileSync(resolve(cwd, path), 'utf8');
+  } catch (err) {
+    throw unreadable(path, cwd, err);
+  }
 }
 
 /** A file's text, and where its bytes stop being valid UTF-8 (invalid bytes read as U+FFFD). */

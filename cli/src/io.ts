@@ -10,6 +10,10 @@ export interface CliIO {
 /** A subcommand: parses its own arguments, returns the exit status (0 ok, 1 findings, 2 usage/internal). */
 export type Command = (args: string[], io: CliIO) => Promise<number>;
 
+/** Arguments the command cannot take: the message and the command's usage are printed, exit 2. */
 export class UsageError extends Error {}
+
+/** An input file that cannot be read: the message alone is printed, exit 2. */
+export class InputError extends Error {}
 
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;

@@ -34,15 +34,15 @@ describe('istio-sec check: JWTs in the files, against the RequestAuthentications
   after(() => removeTempDir(dir));
 
   it('reports the expired token of an unknown issuer, not the demo token the other file accepts, nothing in non-Istio YAML', () => {
-    const r = runCli(['check', '--offline', '--format', 'json', dir]);
+    const r = runCli(['check', '--offline', '--format', 'json', '.'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
     const jwt = (JSON.parse(r.stdout) as JsonFinding[]).filter((f) => f.code.startsWith('jwt-'));
     const range = { start: { line: 7, character: 7 }, end: { line: 7, character: 7 + expired.length } };
     assert.deepEqual(
       jwt.map((f) => [f.file, f.code, f.severity, f.range]),
       [
-        [join(dir, 'tokens.yaml'), 'jwt-expired', 'information', range],
-        [join(dir, 'tokens.yaml'), 'jwt-issuer-not-accepted', 'information', range],
+        ['tokens.yaml', 'jwt-expired', 'information', range],
+        ['tokens.yaml', 'jwt-issuer-not-accepted', 'information', range],
       ],
     );
     assert.ok(!r.stdout.includes(expired) && !r.stdout.includes(demo), 'the output never holds a whole token');

@@ -32,12 +32,12 @@ describe('istio-sec check', () => {
   });
 
   it('prints exactly the documented JSON array on stdout', () => {
-    const r = runCli(['check', '--format', 'json', dir]);
+    const r = runCli(['check', '--format', 'json', dir], { cwd: dir });
     assert.equal(r.status, 1);
     const out = JSON.parse(r.stdout) as unknown[];
     assert.deepEqual(out, [
       {
-        file: join(dir, 'nested', 'legacy.yaml'),
+        file: 'nested/legacy.yaml',
         range: { start: { line: 0, character: 12 }, end: { line: 0, character: 34 } },
         severity: 'error',
         code: 'removed-api',

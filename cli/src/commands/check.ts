@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { AnalysisHost, checkHelmChart, checkKustomize, compareFindings, DEFAULT_HOST_SETTINGS } from '../../../engine/src/host/index';
-import { collectYamlFiles, readSource, type SourceFile } from '../files';
+import { parseCliArgs } from '../args';
+import { collectYamlFiles, ensureReadable, readSource, type SourceFile } from '../files';
 import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
 import { EXIT, UsageError, type CliIO, type Command } from '../io';
 import { VERSION } from '../version';
@@ -86,7 +86,7 @@ function mergeResults(results: FileFindings[], more: readonly FileFindings[]): v
 }
 
 export const check: Command = async (args, io) => {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCliArgs({
     args,
     allowPositionals: true,
     options: {
@@ -105,12 +105,8 @@ export const check: Command = async (args, io) => {
   ];
   if (values.values?.length && !values.helm?.length) throw new UsageError('--values goes with --helm <chart>');
   if (positionals.length === 0 && renders.length === 0) throw new UsageError('check needs at least one file or directory (or --helm / --kustomize)');
-  let files: string[];
-  try {
-    files = collectYamlFiles(positionals, io.cwd);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  for (const p of [...(values.helm ?? []), ...(values.kustomize ?? []), ...(values.values ?? [])]) ensureReadable(p, io.cwd);
+  const files = collectYamlFiles(positionals, io.cwd);
   const results = await checkFiles(files, { offline: values.offline === true, env: io.env });
   for (const req of renders) {
     const rendered = await checkRender(req, io);
@@ -120,7 +116,7 @@ export const check: Command = async (args, io) => {
     }
     mergeResults(results, rendered);
   }
-  if (format === 'json') io.stdout(formatJson(results));
+  if (format === 'json') io.stdout(formatJson(results, io.cwd));
   else if (format === 'sarif') io.stdout(formatSarif(results, io.cwd, VERSION));
   else io.stdout(formatText(results, io.cwd));
   return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? EXIT.findings : EXIT.ok;

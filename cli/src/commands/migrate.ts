@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { convertToGatewayApi, migrateText, type MigrationNote } from '../../../engine/src/host/index';
-import { readText } from '../files';
+import { parseCliArgs } from '../args';
+import { displayPath, readInput } from '../files';
 import { EXIT, UsageError, type Command } from '../io';
 
 export const MIGRATE_USAGE = `Usage: istio-sec migrate [--to current | gateway-api] [--default-namespace NS] [--root-namespace NS] <file | ->...
@@ -24,7 +22,7 @@ function formatNote(file: string, n: MigrationNote): string {
 }
 
 export const migrate: Command = async (args, io) => {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCliArgs({
     args,
     allowPositionals: true,
     options: {
@@ -41,9 +39,7 @@ export const migrate: Command = async (args, io) => {
       inputs.push({ name: '<stdin>', text: await io.readStdin() });
       continue;
     }
-    const path = resolve(io.cwd, p);
-    if (!existsSync(path)) throw new UsageError(`no such file: ${p}`);
-    inputs.push({ name: p, text: readText(path) });
+    inputs.push({ name: displayPath(p, io.cwd), text: readInput(p, io.cwd) });
   }
   const opts = { defaultNamespace: values['default-namespace'], rootNamespace: values['root-namespace'] };
   const results = values.to === 'gateway-api' ? convertToGatewayApi(inputs, opts) : inputs.map((input) => ({ name: input.name, ...migrateText(input.text, opts) }));

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { AnalysisHost, DEFAULT_HOST_SETTINGS, type ObjectRef, type SimRequest, type SimTarget, type SimulationResult } from '../../../engine/src/host/index';
-import { collectYamlFiles, readText } from '../files';
+import { parseCliArgs } from '../args';
+import { collectYamlFiles, readInput } from '../files';
 import { EXIT, UsageError, type Command } from '../io';
 
 export const SIMULATE_USAGE = `Usage: istio-sec simulate [options] <manifest file or dir>...
@@ -99,7 +99,7 @@ function formatText(r: SimulationResult): string {
 }
 
 export const simulate: Command = async (args, io) => {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCliArgs({
     args,
     allowPositionals: true,
     options: {
@@ -127,14 +127,8 @@ export const simulate: Command = async (args, io) => {
   if (values.format !== 'json' && values.format !== 'text') throw new UsageError(`unknown --format '${values.format}' (expected json or text)`);
   if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError('use either --token or --token-file, not both');
   if (positionals.length === 0) throw new UsageError('simulate needs at least one manifest file or directory');
-  let files: string[];
-  let token = values.token;
-  try {
-    files = collectYamlFiles(positionals, io.cwd);
-    if (values['token-file'] !== undefined) token = readText(values['token-file']).trim();
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const files = collectYamlFiles(positionals, io.cwd);
+  const token = values['token-file'] !== undefined ? readInput(values['token-file'], io.cwd).trim() : values.token;
   const request: SimRequest = {
     method: values.method,
     path: values.path,
@@ -148,7 +142,7 @@ export const simulate: Command = async (args, io) => {
   };
   const target = parseTarget(values);
   const host = new AnalysisHost({ settings: { ...DEFAULT_HOST_SETTINGS, rootNamespace: values['root-namespace'] ?? DEFAULT_HOST_SETTINGS.rootNamespace, network: { offline: values.offline === true } } });
-  for (const file of files) host.setFile(file, readText(file));
+  for (const file of files) host.setFile(file, readInput(file, io.cwd));
   const result = await host.simulateRequest(target, request);
   const { status, allowed, reason, matchedPolicy, trace } = result;
   io.stdout(values.format === 'text' ? formatText(result) : `${JSON.stringify({ status, allowed, reason, matchedPolicy, trace }, null, 2)}\n`);
