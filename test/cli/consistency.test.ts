@@ -71,6 +71,8 @@ describe('istio-sec: one wording for a file that cannot be read', { timeout: 120
   const cases: Array<[string, string[]]> = [
     ['check', ['check', 'missing.yaml']],
     ['check', ['check', '--format', 'json', 'policy.yaml', 'missing.yaml']],
+    ['check', ['check', '--helm', 'missing.yaml']],
+    ['check', ['check', '--kustomize', 'missing.yaml']],
     ['simulate', ['simulate', 'missing.yaml']],
     ['simulate', ['simulate', '--token-file', 'missing.yaml', 'policy.yaml']],
     ['migrate', ['migrate', 'policy.yaml', 'missing.yaml']],
