@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The quick-start job: runs `istio-sec check` on examples/ and shows what it finds.
-// Exits 0 when the CLI worked as expected: no error in the clean apps (examples/bookinfo-auth0 and
-// its Gateway API version examples/bookinfo-auth0-gateway-api), errors reported in
-// examples/mistakes; otherwise 1.
+// Exits 0 when the CLI worked as expected: no error in the clean examples (examples/bookinfo-auth0,
+// its Gateway API version examples/bookinfo-auth0-gateway-api, and examples/local-jwt), errors
+// reported in examples/mistakes; otherwise 1.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
