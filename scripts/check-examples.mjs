@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The quick-start job: runs `istio-sec check` on examples/ and shows what it finds.
-// Exits 0 when the CLI worked as expected: no error in the clean apps (examples/bookinfo-auth0 and
-// its Gateway API version examples/bookinfo-auth0-gateway-api), errors reported in
-// examples/mistakes; otherwise 1.
+// Exits 0 when the CLI worked as expected: no error in the clean examples (examples/bookinfo-auth0,
+// its Gateway API version examples/bookinfo-auth0-gateway-api, and examples/local-jwt), errors
+// reported in examples/mistakes; otherwise 1.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -19,12 +19,12 @@ if (text.status !== 0 && text.status !== 1) {
   process.exit(1);
 }
 const json = JSON.parse(run(['check', '--offline', '--format', 'json', 'examples']).stdout);
-const errorsIn = (dir) => json.filter((d) => d.severity === 'error' && d.file.includes(`/examples/${dir}/`));
-const CLEAN = ['bookinfo-auth0', 'bookinfo-auth0-gateway-api'];
+const errorsIn = (dir) => json.filter((d) => d.severity === 'error' && d.file.startsWith(`examples/${dir}/`));
+const CLEAN = ['bookinfo-auth0', 'bookinfo-auth0-gateway-api', 'local-jwt'];
 for (const dir of CLEAN) {
   const clean = errorsIn(dir);
   if (clean.length > 0) {
-    console.error(`\nUnexpected errors in examples/${dir}:\n${clean.map((d) => `  ${d.code}: ${d.message}`).join('\n')}`);
+    console.error(`\nUnexpected errors in examples/${dir}:\n${clean.map((d) => `  ${d.file}: ${d.code}: ${d.message}`).join('\n')}`);
     process.exit(1);
   }
 }

@@ -1,10 +1,31 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { MAX_FILE_BYTES } from '../../engine/src/host/index';
+import { InputError } from './io';
 
 const YAML_FILE = /\.ya?ml$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out']);
+
+/** A path as istio-sec prints it, in every output format and message: relative to the working directory, '/'-separated. */
+export function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, resolve(cwd, path));
+  return (rel === '' ? '.' : rel).split(sep).join('/');
+}
+
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+};
+
+/** The one wording of an input that cannot be read, for every subcommand: `cannot read <path>: <reason>`. */
+export function unreadable(path: string, cwd: string, err: unknown): InputError {
+  const e = err as NodeJS.ErrnoException;
+  return new InputError(`cannot read ${displayPath(path, cwd)}: ${REASONS[e.code ?? ''] ?? e.message}`);
+}
 
 /** A path given or found that is not read: why (one warning each in `check`). */
 export interface SkippedEntry {
@@ -21,6 +42,7 @@ export interface CollectedInputs {
 
 /** What a non-regular file is, in words. */
 function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'is a directory';
   if (st.isFIFO()) return 'a FIFO (named pipe): reading it could block forever';
   if (st.isSocket()) return 'a socket';
   if (st.isCharacterDevice()) return 'a character device';
@@ -55,7 +77,13 @@ export function collectInputs(paths: readonly string[], cwd: string): CollectedI
   const seenFiles = new Set<string>();
   const seenDirs = new Set<string>();
   const visit = (p: string, explicit: boolean): void => {
-    if (explicit) lstatSync(p); // throws ENOENT: reported by the caller as a usage error
+    if (explicit) {
+      try {
+        lstatSync(p);
+      } catch (err) {
+        throw unreadable(p, cwd, err); // a path named on the command line that does not exist
+      }
+    }
     let st: Stats;
     try {
       st = statSync(p);
@@ -140,11 +168,22 @@ export function readBounded(path: string, maxBytes: number = MAX_FILE_BYTES): { 
   }
 }
 
-/** Reads a YAML file as text with the bounds of readBounded; throws a readable error otherwise. */
-export function readText(path: string): string {
-  const r = readBounded(path);
-  if (!r.ok) throw new Error(`${path}: ${r.tooLarge !== undefined ? `${r.reason}, more than the ${MAX_FILE_BYTES} bytes istio-sec reads` : r.reason}`);
-  return r.bytes.toString('utf8');
+/** Throws the InputError of a path named on the command line (relative to cwd) that cannot be read. */
+export function ensureReadable(path: string, cwd: string): void {
+  try {
+    accessSync(resolve(cwd, path), constants.R_OK);
+  } catch (err) {
+    throw unreadable(path, cwd, err);
+  }
+}
+
+/** The text of an input file named on the command line (relative to cwd), read with the bounds of readBounded, or the InputError saying why not. */
+export function readInput(path: string, cwd: string): string {
+  ensureReadable(path, cwd);
+  const r = readBounded(resolve(cwd, path));
+  if (r.ok) return r.bytes.toString('utf8');
+  const reason = r.tooLarge !== undefined ? `${r.reason}, more than the ${MAX_FILE_BYTES} bytes istio-sec reads` : r.reason;
+  throw new InputError(`cannot read ${displayPath(path, cwd)}: ${reason}`);
 }
 
 /** Reads a file once: its text, and (only when Node's validator says it is not UTF-8) the first bad byte. */

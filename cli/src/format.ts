@@ -1,5 +1,6 @@
-import { relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { codeDocUrl, type Finding, type Severity } from '../../engine/src/host/index';
+import { displayPath } from './files';
 import { printable, printablePath } from './printable';
 
 export interface FileFindings {
@@ -19,7 +20,7 @@ export function formatText(results: readonly FileFindings[], cwd: string): strin
       if (f.severity === 'error') errors++;
       if (f.severity === 'warning') warnings++;
       const msg = f.istioCode ? `${f.message} (${f.istioCode})` : f.message;
-      lines.push(`${printablePath(relative(cwd, r.file) || r.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code} ${printable(msg)}`);
+      lines.push(`${printablePath(displayPath(r.file, cwd))}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code} ${printable(msg)}`);
     }
   }
   const files = results.length;
@@ -27,17 +28,20 @@ export function formatText(results: readonly FileFindings[], cwd: string): strin
   return lines.join('\n') + '\n';
 }
 
-/** The documented JSON format: an array of {file, range, severity, code, message}, 0-based. */
-export function formatJson(results: readonly FileFindings[]): string {
+/** The documented JSON format: an array of {file, range, severity, code, message}, 0-based, file relative to cwd. */
+export function formatJson(results: readonly FileFindings[], cwd: string): string {
   const out = results.flatMap((r) =>
-    r.findings.map((f) => ({ file: r.file, range: f.range, severity: f.severity, code: f.code, message: f.message })),
+    r.findings.map((f) => ({ file: displayPath(r.file, cwd), range: f.range, severity: f.severity, code: f.code, message: f.message })),
   );
   return JSON.stringify(out, null, 2) + '\n';
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-/** SARIF 2.1.0 for code-scanning uploads. */
+/** The SARIF base of every artifact URI: the working directory. */
+const SRCROOT = '%SRCROOT%';
+
+/** SARIF 2.1.0 for code-scanning uploads; artifact URIs are relative to %SRCROOT%, the working directory. */
 export function formatSarif(results: readonly FileFindings[], cwd: string, version: string): string {
   const codes = [...new Set(results.flatMap((r) => r.findings.map((f) => f.code)))].sort();
   const sarif = {
@@ -53,6 +57,7 @@ export function formatSarif(results: readonly FileFindings[], cwd: string, versi
             rules: codes.map((id) => ({ id, helpUri: codeDocUrl(id) })),
           },
         },
+        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(cwd).href.replace(/\/?$/, '/') } },
         results: results.flatMap((r) =>
           r.findings.map((f) => ({
             ruleId: f.code,
@@ -61,7 +66,7 @@ export function formatSarif(results: readonly FileFindings[], cwd: string, versi
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: relative(cwd, r.file).split('\\').join('/') },
+                  artifactLocation: { uri: displayPath(r.file, cwd).split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT },
                   region: {
                     startLine: f.range.start.line + 1,
                     startColumn: f.range.start.character + 1,

@@ -11,10 +11,14 @@ export interface CliIO {
 /** A subcommand: parses its own arguments, returns the exit status (0 ok, 1 findings, 2 usage/internal). */
 export type Command = (args: string[], io: CliIO) => Promise<number>;
 
+/** Arguments the command cannot take: the message and the command's usage are printed, exit 2. */
 export class UsageError extends Error {}
 
+/** An input file that cannot be read: the message alone is printed, exit 2. */
+export class InputError extends Error {}
+
 /** Standard input is larger than the command reads. */
-export class StdinTooLarge extends UsageError {
+export class StdinTooLarge extends InputError {
   constructor(readonly maxBytes: number) {
     super(`standard input has more than ${maxBytes} bytes; nothing was read past that`);
   }

@@ -2,7 +2,7 @@ import { check, CHECK_USAGE } from './commands/check';
 import { decode, DECODE_USAGE } from './commands/decode';
 import { migrate, MIGRATE_USAGE } from './commands/migrate';
 import { simulate, SIMULATE_USAGE } from './commands/simulate';
-import { EXIT, StdinTooLarge, UsageError, type CliIO, type Command } from './io';
+import { EXIT, InputError, StdinTooLarge, UsageError, type CliIO, type Command } from './io';
 import { VERSION } from './version';
 
 const USAGE = `istio-sec ${VERSION}: Istio security manifests, checked with Istio's own rules.
@@ -12,7 +12,7 @@ Usage: istio-sec <command> [options]
 Commands:
   check [--format text|json|sarif] [--offline] <file or dir>...   validate manifests
         [--helm <chart> [--values f]] [--kustomize <dir>]         ... or render a chart / overlay and validate the output
-  decode <token | ->                                              decode a JWT (header, payload, times)
+  decode <token | -> | --token-file <path>                        decode a JWT (header, payload, times)
   simulate [options] <file or dir>...                             simulate a request against the policies
   migrate [--to current|gateway-api] <file>...                     convert removed Istio APIs, or Istio gateways to the Gateway API
   lsp [--stdio]                                                   run the language server over stdio
@@ -89,8 +89,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   try {
     return await cmd.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`istio-sec ${name}: ${(err as Error).message}\n\n${cmd.usage}\n`);
+    if (err instanceof UsageError) {
+      io.stderr(`istio-sec ${name}: ${err.message}\n\n${cmd.usage}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof InputError) {
+      io.stderr(`istio-sec ${name}: ${err.message}\n`);
       return EXIT.usage;
     }
     io.stderr(`istio-sec ${name}: internal error: ${(err as Error).stack ?? String(err)}\n`);

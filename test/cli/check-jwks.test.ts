@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { tempDir } from '../helpers/tmp';
 import { runCliAsync } from '../helpers/cli';
 import { makeKey, requestAuthentication, sendJson } from '../helpers/jwks';
 import { startHttpServer, type LoopbackServer } from '../helpers/loopbackServers';
@@ -19,7 +19,7 @@ describe('istio-sec check: JWKS endpoints', () => {
         res.end('<html>login</html>');
       }
     });
-    const dir = mkdtempSync(join(tmpdir(), 'istio-sec-check-jwks-'));
+    const dir = tempDir('istio-sec-check-jwks-');
     file = join(dir, 'ra.yaml');
     writeFileSync(file, requestAuthentication([
       { issuer: 'https://a.example.com', jwksUri: `${server.origin}/jwks.json` },

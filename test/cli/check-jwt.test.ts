@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import { makeKey } from '../helpers/jwks';
 import { sample, sampleRequestAuthentication, signToken } from '../helpers/jwtSign';
 import { runCli } from '../helpers/cli';
@@ -23,7 +23,7 @@ describe('istio-sec check: JWTs in the files, against the RequestAuthentications
     const key = await makeKey('RS256', 'cli-key');
     const now = Math.floor(Date.now() / 1000);
     expired = await signToken(key.privateJwk, { iss: 'https://other.example.com', sub: 'bob', exp: now - 7200 });
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-check-jwt-'));
+    dir = tempDir('istio-sec-check-jwt-');
     writeFileSync(join(dir, 'auth.yaml'), sampleRequestAuthentication());
     writeFileSync(
       join(dir, 'tokens.yaml'),
@@ -31,18 +31,18 @@ describe('istio-sec check: JWTs in the files, against the RequestAuthentications
     );
     writeFileSync(join(dir, 'configmap.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  t: ${expired}\n`);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => removeTempDir(dir));
 
   it('reports the expired token of an unknown issuer, not the demo token the other file accepts, nothing in non-Istio YAML', () => {
-    const r = runCli(['check', '--offline', '--format', 'json', dir]);
+    const r = runCli(['check', '--offline', '--format', 'json', '.'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
     const jwt = (JSON.parse(r.stdout) as JsonFinding[]).filter((f) => f.code.startsWith('jwt-'));
     const range = { start: { line: 7, character: 7 }, end: { line: 7, character: 7 + expired.length } };
     assert.deepEqual(
       jwt.map((f) => [f.file, f.code, f.severity, f.range]),
       [
-        [join(dir, 'tokens.yaml'), 'jwt-expired', 'information', range],
-        [join(dir, 'tokens.yaml'), 'jwt-issuer-not-accepted', 'information', range],
+        ['tokens.yaml', 'jwt-expired', 'information', range],
+        ['tokens.yaml', 'jwt-issuer-not-accepted', 'information', range],
       ],
     );
     assert.ok(!r.stdout.includes(expired) && !r.stdout.includes(demo), 'the output never holds a whole token');

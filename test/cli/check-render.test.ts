@@ -11,10 +11,10 @@
  * `--kustomize` runs the real kubectl.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import { findOnPath } from '../../engine/src/render/exec';
 import { ROOT } from '../helpers/build';
 import { runCli } from '../helpers/cli';
@@ -45,14 +45,14 @@ describe('istio-sec check --helm', () => {
   let fakeBin: string;
   let argsFile: string;
   before(() => {
-    fakeBin = mkdtempSync(join(tmpdir(), 'istio-sec-fake-helm-'));
+    fakeBin = tempDir('istio-sec-fake-helm-');
     argsFile = join(fakeBin, 'args.txt');
     const output = join(FIXTURES, 'helm', 'authz-chart.rendered.yaml');
     const script = `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\ncat '${output}'\n`;
     writeFileSync(join(fakeBin, 'helm'), script);
     chmodSync(join(fakeBin, 'helm'), 0o755);
   });
-  after(() => rmSync(fakeBin, { recursive: true, force: true }));
+  after(() => removeTempDir(fakeBin));
 
   it('runs `helm template` with the values files and places findings in the templates via # Source:', () => {
     const cwd = join(FIXTURES, 'helm');
@@ -67,7 +67,7 @@ describe('istio-sec check --helm', () => {
   });
 
   it('says clearly that helm is missing and exits 2 when it is not on PATH', () => {
-    const empty = mkdtempSync(join(tmpdir(), 'istio-sec-no-helm-'));
+    const empty = tempDir('istio-sec-no-helm-');
     try {
       assert.equal(findOnPath('helm', { PATH: empty }), undefined);
       const r = runCli(['check', '--helm', CHART], { env: { PATH: empty } });
@@ -75,7 +75,7 @@ describe('istio-sec check --helm', () => {
       assert.equal(r.stdout, '');
       assert.match(r.stderr, /^istio-sec check: helm was not found on PATH: --helm renders the chart with `helm template`; install Helm 3 .* or check the templates without rendering: istio-sec check /);
     } finally {
-      rmSync(empty, { recursive: true, force: true });
+      removeTempDir(empty);
     }
   });
 
@@ -100,20 +100,20 @@ describe('istio-sec check --kustomize (real kubectl)', { skip: findOnPath('kubec
     assert.ok(errors[0].startsWith(`overlays/bad-patch/authz-patch.yaml:${lineCol(patch, 'Allow')}: error schema-enum spec.action: "Allow"`), r.stdout);
     assert.ok(errors[0].endsWith('[kubectl kustomize overlays/bad-patch: AuthorizationPolicy allow-web]'), errors[0]);
     const json = JSON.parse(runCli(['check', '--format', 'json', '--kustomize', 'overlays/bad-patch'], { cwd }).stdout) as Array<{ file: string; code: string; severity: string }>;
-    assert.deepEqual(json.filter((f) => f.severity === 'error').map((f) => [f.file, f.code]), [[patch, 'schema-enum']]);
+    assert.deepEqual(json.filter((f) => f.severity === 'error').map((f) => [f.file, f.code]), [['overlays/bad-patch/authz-patch.yaml', 'schema-enum']]);
   });
 
   it('exits 0 on a valid overlay, and 2 with kubectl\'s message when it cannot render', () => {
     const cwd = join(FIXTURES, 'kustomize');
     assert.equal(runCli(['check', '--kustomize', 'overlays/good'], { cwd }).status, 0);
-    const broken = mkdtempSync(join(tmpdir(), 'istio-sec-kz-broken-'));
+    const broken = tempDir('istio-sec-kz-broken-');
     try {
       writeFileSync(join(broken, 'kustomization.yaml'), 'resources:\n- missing.yaml\n');
       const r = runCli(['check', '--kustomize', broken]);
       assert.equal(r.status, 2);
       assert.match(r.stderr, /^istio-sec check: kubectl kustomize .* failed \(exit 1\): .*missing\.yaml/);
     } finally {
-      rmSync(broken, { recursive: true, force: true });
+      removeTempDir(broken);
     }
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { tempDir } from '../helpers/tmp';
 import { runCli } from '../helpers/cli';
 
 const LEGACY = 'apiVersion: rbac.istio.io/v1alpha1\nkind: ServiceRole\nmetadata:\n  name: viewer\nspec:\n  rules: []\n';
@@ -11,7 +11,7 @@ const PLAIN = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n';
 describe('istio-sec check', () => {
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-check-'));
+    dir = tempDir('istio-sec-check-');
     mkdirSync(join(dir, 'nested'));
     writeFileSync(join(dir, 'nested', 'legacy.yaml'), LEGACY);
     writeFileSync(join(dir, 'plain.yml'), PLAIN);
@@ -32,12 +32,12 @@ describe('istio-sec check', () => {
   });
 
   it('prints exactly the documented JSON array on stdout', () => {
-    const r = runCli(['check', '--format', 'json', dir]);
+    const r = runCli(['check', '--format', 'json', dir], { cwd: dir });
     assert.equal(r.status, 1);
     const out = JSON.parse(r.stdout) as unknown[];
     assert.deepEqual(out, [
       {
-        file: join(dir, 'nested', 'legacy.yaml'),
+        file: 'nested/legacy.yaml',
         range: { start: { line: 0, character: 12 }, end: { line: 0, character: 34 } },
         severity: 'error',
         code: 'removed-api',

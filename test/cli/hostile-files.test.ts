@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, ftruncateSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, runCliAsync } from '../helpers/cli';
 import { INJECTION_NAME, injectionManifest, latin1NonIstio } from '../engine/hostileInputs';
+import { tempDir } from '../helpers/tmp';
 
 const VALID = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: ok\n  namespace: foo\nspec:\n  action: DENY\n  rules:\n  - from:\n    - source:\n        namespaces: [bar]\n';
 const BAD = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: bad\nspec:\n  action: DENYY\n';
@@ -29,7 +29,7 @@ describe('istio-sec check on hostile file systems', () => {
   let root: string;
   let socket: net.Server | undefined;
   before(() => {
-    root = mkdtempSync(join(tmpdir(), 'istio-sec-hostile-files-'));
+    root = tempDir('istio-sec-hostile-files-');
   });
   after(async () => {
     await new Promise<void>((resolve) => (socket ? socket.close(() => resolve()) : resolve()));
@@ -145,7 +145,7 @@ describe('istio-sec check on hostile file systems', () => {
 describe('istio-sec text output escapes what it prints', () => {
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-injection-'));
+    dir = tempDir('istio-sec-injection-');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

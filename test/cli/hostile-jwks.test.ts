@@ -4,14 +4,14 @@
  * schemes; issuers whose discovery URL cannot work, reported offline.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, runCliAsync } from '../helpers/cli';
 import { requestAuthentication } from '../helpers/jwks';
 import { startHttpServer, type LoopbackServer } from '../helpers/loopbackServers';
 import { badKeysJwks, duplicateKidJwks, inlineJwksManifest } from '../engine/hostileInputs';
+import { tempDir } from '../helpers/tmp';
 
 interface JsonFinding {
   range: { start: { line: number } };
@@ -24,7 +24,7 @@ describe('istio-sec check: key sets of any size give bounded findings', () => {
   let dir: string;
   let server: LoopbackServer;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-hostile-jwks-'));
+    dir = tempDir('istio-sec-hostile-jwks-');
     const big = duplicateKidJwks(2000);
     server = await startHttpServer((req, res) => {
       if (req.url === '/dup.json') {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import { ROOT } from '../helpers/build';
 import { runCli } from '../helpers/cli';
 import { ensureCliHas } from '../helpers/cliFresh';
@@ -12,10 +12,10 @@ describe('istio-sec migrate --to gateway-api', { timeout: 120_000 }, () => {
   let dir: string;
   before(() => {
     ensureCliHas('--to gateway-api');
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-migrate-gwapi-'));
+    dir = tempDir('istio-sec-migrate-gwapi-');
     cpSync(join(ROOT, 'examples/bookinfo-auth0'), dir, { recursive: true });
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => removeTempDir(dir));
 
   it('converts the Gateway, its VirtualService and the ingress policies across files; notes on stderr; exit 0', () => {
     const r = runCli(['migrate', '--to', 'gateway-api', 'gateway.yaml', 'security.yaml'], { cwd: dir });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import { runCli } from '../helpers/cli';
 import { ensureCliHas } from '../helpers/cliFresh';
 import { errorsOf, objectsOf } from '../helpers/migrate';
@@ -71,11 +71,11 @@ describe('istio-sec migrate', { timeout: 120_000 }, () => {
   let dir: string;
   before(() => {
     ensureCliHas('migrate needs at least one file');
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-migrate-'));
+    dir = tempDir('istio-sec-migrate-');
     writeFileSync(join(dir, 'mixed.yaml'), MIXED);
     writeFileSync(join(dir, 'mesh.yaml'), 'apiVersion: authentication.istio.io/v1alpha1\nkind: MeshPolicy\nmetadata:\n  name: default\nspec:\n  peers:\n  - mtls: {}\n');
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => removeTempDir(dir));
 
   it('converts a mixed multi-document file: current documents unchanged, legacy ones converted, notes on stderr, exit 0', () => {
     const r = runCli(['migrate', 'mixed.yaml'], { cwd: dir });
@@ -107,8 +107,8 @@ describe('istio-sec migrate', { timeout: 120_000 }, () => {
     assert.equal(objectsOf(r.stdout)[0].metadata.namespace, 'istio-config');
   });
 
-  it('exits 2 on usage errors: no file, a missing file, an unknown option', () => {
-    for (const args of [['migrate'], ['migrate', 'nope.yaml'], ['migrate', '--bogus', 'mixed.yaml']]) {
+  it('exits 2 on usage errors: no file, an unknown option', () => {
+    for (const args of [['migrate'], ['migrate', '--bogus', 'mixed.yaml']]) {
       const r = runCli(args, { cwd: dir });
       assert.equal(r.status, 2, args.join(' '));
       assert.equal(r.stdout, '');

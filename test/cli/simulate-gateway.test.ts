@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import { ROOT } from '../helpers/build';
 import { runCli, runCliAsync } from '../helpers/cli';
 import { ensureCliHas } from '../helpers/cliFresh';
@@ -37,14 +37,14 @@ describe('istio-sec simulate through a Gateway API gateway and a waypoint (Auth0
       if (req.url === '/.well-known/jwks.json') sendJson(res, { keys: [key.publicJwk] });
       else sendJson(res, { error: 'not found' }, 404);
     });
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-sim-gw-'));
+    dir = tempDir('istio-sec-sim-gw-');
     for (const f of ['gateway.yaml', 'ambient.yaml', 'security.yaml']) {
       writeFileSync(join(dir, f), readFileSync(join(EXAMPLE, f), 'utf8').replace(/jwksUri: \S+/g, `jwksUri: ${server.origin}/.well-known/jwks.json`));
     }
   });
   after(async () => {
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   const token = (claims: Record<string, unknown> = {}): Promise<string> =>

@@ -5,14 +5,14 @@
  * signature could not be checked.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, runCliAsync } from '../helpers/cli';
 import { makeKey } from '../helpers/jwks';
 import { signToken } from '../helpers/jwtSign';
 import { closedPort } from '../helpers/loopbackServers';
+import { tempDir } from '../helpers/tmp';
 
 interface SimOut {
   status: number;
@@ -28,7 +28,7 @@ const DENY_ADMIN = (annotations = ''): string =>
 describe('istio-sec simulate: requests written to slip past a policy', () => {
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-sim-hostile-'));
+    dir = tempDir('istio-sec-sim-hostile-');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { tempDir } from '../helpers/tmp';
 import { runCli } from '../helpers/cli';
 import { ensureCliHas } from '../helpers/cliFresh';
 import { ISTIO_JWT_SAMPLES, sample, sampleRequestAuthentication, sampleRequireJwt } from '../helpers/jwtSign';
@@ -23,7 +23,7 @@ describe('istio-sec simulate', { timeout: 120_000 }, () => {
   let dir: string;
   before(() => {
     ensureCliHas('simulate needs at least one manifest');
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-sim-'));
+    dir = tempDir('istio-sec-sim-');
     writeFileSync(join(dir, 'policies.yaml'), MANIFESTS);
   });
 

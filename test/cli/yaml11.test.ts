@@ -3,11 +3,11 @@
  * must validate what Kubernetes reads, and warn where YAML 1.2 tools read something else.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli';
+import { tempDir } from '../helpers/tmp';
 
 interface JsonFinding {
   range: { start: { line: number; character: number } };
@@ -26,7 +26,7 @@ describe('istio-sec check reads YAML 1.1 as Kubernetes does (go-yaml v2)', () =>
   let dir: string;
   let n = 0;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-yaml11-'));
+    dir = tempDir('istio-sec-yaml11-');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,10 +3,10 @@
  * fake API server on 127.0.0.1 whose service proxy answers like the identity provider's Service.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import { checkJwksThroughCluster, type ClusterJwksEngine, type ClusterJwksRequest } from '../../client/src/kube/clusterJwks';
 import { kubectlProxyArgs } from '../../engine/src/jwks/clusterLocal';
 import { keySetReport } from '../../engine/src/jwks/keys';
@@ -27,7 +27,7 @@ describe('checking a cluster-local JWKS through kubectl', { skip: !existsSync(KU
   let kubeconfig: string;
 
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'cluster-jwks-'));
+    dir = tempDir('cluster-jwks-');
     key = await makeKey('RS256', 'idp-key-1');
     api = await startFakeKubeApi({
       serviceProxy: ({ namespace, service, port, path: p }) => {
@@ -62,7 +62,7 @@ current-context: other
   after(async () => {
     await api.close();
     await down.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   const req = (fields: Partial<ClusterJwksRequest>): ClusterJwksRequest => ({

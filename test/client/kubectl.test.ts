@@ -4,10 +4,10 @@
  * kubectl makes for apply, server-side apply, dry run and diff, and the messages users see.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import { kubeconfigFiles, parseKubeconfigs, readKubeconfig } from '../../client/src/kube/kubeconfig';
 import { manifestDocs, selectDocs, type ManifestDoc } from '../../client/src/kube/manifests';
 import { applyDocs, diffSides, type ClusterRun } from '../../client/src/kube/operations';
@@ -78,7 +78,7 @@ describe('kubectl against a fake API server', { skip: !hasKubectl && 'no /usr/bi
   const env = (): NodeJS.ProcessEnv => ({ ...process.env, KUBECONFIG: '', KUBECACHEDIR: path.join(dir, 'cache'), HOME: dir });
 
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'kubectl-test-'));
+    dir = tempDir('kubectl-test-');
     dev = await startFakeKubeApi({
       deny: (o) => (o.metadata.name === 'deny-all' ? 'configuration is invalid: empty spec denies every request in namespace shop' : undefined),
       conflicts: (o) => (o.metadata.name === 'reviews' ? [{ manager: 'kubectl-client-side-apply', field: '.spec.hosts' }] : []),
@@ -90,7 +90,7 @@ describe('kubectl against a fake API server', { skip: !hasKubectl && 'no /usr/bi
   after(async () => {
     await dev.close();
     await prod.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   const target = (context = 'dev', namespace = 'team-a'): Target => ({ context, namespace, server: context === 'dev' ? dev.server : prod.server });
@@ -306,7 +306,7 @@ describe('kubeconfig and selection', () => {
   });
 
   it('uses its own choice of context, else current-context; the namespace from the choice, the context, or default', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeconfig-'));
+    const dir = tempDir('kubeconfig-');
     try {
       writeFileSync(path.join(dir, 'c'), kubeconfigText({ dev: 'https://dev', prod: 'https://prod' }));
       const k = await readKubeconfig([path.join(dir, 'c')]);
@@ -317,7 +317,7 @@ describe('kubeconfig and selection', () => {
       assert.equal(resolveSelection(k, 'gone', undefined).context?.name, 'dev', 'a stored context that disappeared falls back to current-context');
       assert.equal(resolveSelection({ files: ['x'], contexts: [] }, undefined, undefined).problem, 'no context in x');
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     }
   });
 });

@@ -10,7 +10,7 @@
 // Environment: ISTIO_EDITOR_TIMEOUT_MS (default 300000), ISTIO_EDITOR_GREP (mocha grep),
 // ISTIO_EDITOR_VERBOSE=1 (relay code-server's and the browser's logs).
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -40,6 +40,10 @@ export function startCodeServer(host, run) {
     '--vscode-option', 'enable-smoke-test-driver',
   ];
   const xdg = join(run.root, 'xdg');
+  // VS Code's sockets (vscode-ipc-*, vscode-git-*) and the TypeScript server's folder go to the
+  // temporary folder: the run folder's own, removed with it, instead of os.tmpdir().
+  const tmp = join(run.root, 'tmp');
+  mkdirSync(tmp, { recursive: true });
   const child = spawn(host.node, args, {
     cwd: run.root,
     detached: true, // its own process group: stopping it stops the extension hosts too
@@ -49,6 +53,7 @@ export function startCodeServer(host, run) {
       XDG_CONFIG_HOME: xdg,
       XDG_DATA_HOME: xdg,
       XDG_CACHE_HOME: xdg,
+      TMPDIR: tmp,
       NODE_OPTIONS: '',
       EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }), // no marketplace: nothing to look up
     },

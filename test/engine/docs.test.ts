@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { allCodes } from '../../engine/src/codes';
 import { AnalysisHost } from '../../engine/src/host/index';
 import { render } from '../../scripts/gen-diagnostics-doc';
-import { REALWORLD, ROOT } from '../helpers/build';
+import { ROOT } from '../helpers/build';
+import { realworldPath, realworldYamlFiles } from '../helpers/realworld';
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -29,7 +30,7 @@ describe('diagnostic codes are documented', () => {
 
   it('every code the engine reports on the examples and real-world files is registered', () => {
     const registered = new Set(allCodes().map((c) => c.code));
-    const files = [...yamlFiles(join(ROOT, 'examples')), ...yamlFiles(REALWORLD)];
+    const files = [...yamlFiles(join(ROOT, 'examples')), ...realworldYamlFiles().map(realworldPath)];
     const ws = new AnalysisHost();
     for (const f of files) ws.setFile(f, readFileSync(f, 'utf8'));
     const unregistered = new Set<string>();

@@ -11,9 +11,9 @@ import { FileModel } from '../../engine/src/model/fileModel';
 import { outline } from '../../engine/src/outline';
 import { AnalysisHost } from '../../engine/src/host/index';
 import type { Finding, Range } from '../../engine/src/diagnostics';
+import { readRealworld, realworldYamlFiles, VENDORED_REALWORLD } from '../helpers/realworld';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
-export const REALWORLD = resolve(REPO_ROOT, '../shared/realworld');
 export const FUZZ_FIXTURES = join(REPO_ROOT, 'test/fixtures/fuzz');
 
 function yamlFilesUnder(dir: string): string[] {
@@ -30,19 +30,19 @@ function yamlFilesUnder(dir: string): string[] {
   });
 }
 
-/** Seed texts: examples/, the test fixtures and the real-world manifests (read in place, never copied). */
+/** Seed texts: examples/, the test fixtures other than the real-world ones, and the real-world manifests. */
 export function seedCorpus(): string[] {
   const files = [
     ...yamlFilesUnder(join(REPO_ROOT, 'examples')),
     ...yamlFilesUnder(join(REPO_ROOT, 'test/editor/workspace')),
-    ...yamlFilesUnder(join(REPO_ROOT, 'test/fixtures')),
+    ...yamlFilesUnder(join(REPO_ROOT, 'test/fixtures')).filter((f) => !f.startsWith(VENDORED_REALWORLD)),
   ];
   return [...files.map((f) => readFileSync(f, 'utf8')), ...realWorldTexts()].filter((t) => t.length > 0 && t.length < 200_000);
 }
 
-/** The third-party real-world manifests (read in place; never copy them into the repository). */
+/** The third-party real-world manifests: vendored, and the unlicensed ones when ../shared is present. */
 export function realWorldTexts(): string[] {
-  return yamlFilesUnder(REALWORLD).map((f) => readFileSync(f, 'utf8'));
+  return realworldYamlFiles().map(readRealworld);
 }
 
 // ---------------------------------------------------------------- mutations

@@ -1,5 +1,5 @@
 /**
- * The Gateway API v1.5.1 upstream examples (vendored in test/fixtures/gateway-api, Apache-2.0),
+ * The Gateway API v1.5.1 upstream examples (vendored in test/fixtures/realworld/gateway-api, Apache-2.0),
  * through FileModel (the full per-document pipeline): what upstream's own CRD test applies
  * successfully validates with no error, and every document upstream expects the API server to
  * reject gets an error naming the rule it breaks.
@@ -10,8 +10,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../engine/src/diagnostics';
 import { FileModel } from '../../engine/src/model/fileModel';
+import { realworldPath } from '../helpers/realworld';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/gateway-api');
+const FIXTURES = realworldPath('gateway-api');
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(path.join(FIXTURES, dir), { recursive: true, withFileTypes: true })

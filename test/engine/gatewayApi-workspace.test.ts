@@ -9,8 +9,10 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../engine/src/diagnostics';
 import { AnalysisHost } from '../../engine/src/host/index';
+import { VENDORED_REALWORLD } from '../helpers/realworld';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures');
+/** test/fixtures/realworld: istio-istio/ (Istio 1.30.3) and gateway-api/ (v1.5.1), vendored with their licences. */
+const FIXTURES = VENDORED_REALWORLD;
 
 const show = (fs: readonly Finding[]): string => fs.map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.code} ${f.message}`).join('\n');
 
@@ -51,7 +53,7 @@ const NS = (name: string, labels = '') => `apiVersion: v1\nkind: Namespace\nmeta
 
 describe('vendored samples, loaded folder by folder as workspaces', () => {
   for (const sample of ['bookinfo/gateway-api', 'helloworld/gateway-api', 'httpbin/gateway-api', 'tcp-echo/gateway-api', 'ambient-argo/application']) {
-    it(`Istio 1.30.3 samples/${sample}: no error, no warning (cross-file findings included)`, () => assertCleanFolder(path.join(FIXTURES, 'istio-samples/samples', sample)));
+    it(`Istio 1.30.3 samples/${sample}: no error, no warning (cross-file findings included)`, () => assertCleanFolder(path.join(FIXTURES, 'istio-istio/samples', sample)));
   }
 
   it('upstream Gateway API examples: every folder and every top-level file as its own workspace, no error, no warning', () => {
@@ -67,7 +69,7 @@ describe('vendored samples, loaded folder by folder as workspaces', () => {
   });
 
   it('the bookinfo route is accepted by its gateway: the same folder without the Gateway says so (information)', () => {
-    const dir = path.join(FIXTURES, 'istio-samples/samples/bookinfo/gateway-api');
+    const dir = path.join(FIXTURES, 'istio-istio/samples/bookinfo/gateway-api');
     const text = readFileSync(path.join(dir, 'bookinfo-gateway.yaml'), 'utf8');
     const routeOnly = text.split(/^---$/m).filter((d) => d.includes('kind: HTTPRoute')).join('---');
     const { findings } = workspace({ 'route.yaml': routeOnly });

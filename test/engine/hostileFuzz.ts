@@ -4,8 +4,7 @@
  * must satisfy. Every property throws with a description of the first violation.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
@@ -17,6 +16,7 @@ import { normalizeRequestLine, PATH_NORMALIZATIONS, type PathNormalization } fro
 import { RecoveringMessageReader } from '../../server/src/frameReader';
 import { checkEngineInput } from './fuzzHarness';
 import { inlineJwksManifest, publicEcJwk } from './hostileInputs';
+import { tempDir } from '../helpers/tmp';
 
 export type HostileClass = 'jwks-duplicate-kids' | 'jwks-bad-keys' | 'yaml11-scalars' | 'control-characters' | 'paths' | 'frames' | 'files';
 
@@ -187,7 +187,7 @@ function fileCase(entries: EntryKind[]): { setup(): void; check(): void } {
   let regular = 0;
   return {
     setup() {
-      dir = mkdtempSync(join(tmpdir(), 'istio-sec-fuzz-files-'));
+      dir = tempDir('istio-sec-fuzz-files-');
       regular = 0;
       entries.forEach((kind, i) => {
         const p = join(dir, `e${i}.yaml`);

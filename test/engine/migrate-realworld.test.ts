@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { migrateText } from '../../engine/src/legacy/migrate';
 import { errorsOf, objectsOf, type Obj } from '../helpers/migrate';
+import { itEachRealworld, needsUnlicensed, readRealworld } from '../helpers/realworld';
 
-const REALWORLD = path.resolve(__dirname, '../../../shared/realworld');
-
-/** Every legacy (authentication/rbac) manifest of the real-world set, read in place. */
+/** Every legacy (authentication/rbac) manifest of the real-world set. */
 const FILES = [
   'rinormaloku-istio-auth0/security/bookinfo-policy.yaml',
   'rinormaloku-istio-auth0/security/rbac/admin-role.yaml',
@@ -94,33 +91,30 @@ function isPlaceholderError(e: string): boolean {
 }
 
 describe('migrate: real-world legacy manifests', () => {
-  for (const file of FILES) {
-    it(`${file}: converted, valid, and carries issuers, JWKS URIs, audiences, methods, paths and claims`, () => {
-      const input = readFileSync(path.join(REALWORLD, file), 'utf8');
-      const r = migrateText(input);
-      const errors = errorsOf(r.text);
-      const placeholder = input.includes('{YOUR_DOMAIN}');
-      assert.deepEqual(
-        errors.filter((e) => !(placeholder && isPlaceholderError(e))),
-        [],
-        r.text,
-      );
-      if (placeholder) assert.ok(errors.length > 0, 'the placeholder stays visible as an error');
-      const out = objectsOf(r.text);
-      assert.ok(out.length > 0, r.text);
-      assert.ok(
-        out.every((o) => o.apiVersion === 'security.istio.io/v1'),
-        r.text,
-      );
-      const before = legacyFacts(objectsOf(input));
-      const after = convertedFacts(out);
-      for (const k of Object.keys(before) as Array<keyof Facts>) assert.deepEqual([...after[k]].sort(), [...before[k]].sort(), `${k}\n${r.text}`);
-      assert.equal(migrateText(r.text).text, r.text, 'converting again changes nothing');
-    });
-  }
+  itEachRealworld(FILES, (file) => `${file}: converted, valid, and carries issuers, JWKS URIs, audiences, methods, paths and claims`, (input) => {
+    const r = migrateText(input);
+    const errors = errorsOf(r.text);
+    const placeholder = input.includes('{YOUR_DOMAIN}');
+    assert.deepEqual(
+      errors.filter((e) => !(placeholder && isPlaceholderError(e))),
+      [],
+      r.text,
+    );
+    if (placeholder) assert.ok(errors.length > 0, 'the placeholder stays visible as an error');
+    const out = objectsOf(r.text);
+    assert.ok(out.length > 0, r.text);
+    assert.ok(
+      out.every((o) => o.apiVersion === 'security.istio.io/v1'),
+      r.text,
+    );
+    const before = legacyFacts(objectsOf(input));
+    const after = convertedFacts(out);
+    for (const k of Object.keys(before) as Array<keyof Facts>) assert.deepEqual([...after[k]].sort(), [...before[k]].sort(), `${k}\n${r.text}`);
+    assert.equal(migrateText(r.text).text, r.text, 'converting again changes nothing');
+  });
 
   it('Istio 1.4 ratings sample → an ALLOW policy for the reviews service account on GET, selector guessed with a TODO', () => {
-    const input = readFileSync(path.join(REALWORLD, 'istio-istio/samples/bookinfo/platform/kube/rbac/ratings-policy.yaml'), 'utf8');
+    const input = readRealworld('istio-istio/samples/bookinfo/platform/kube/rbac/ratings-policy.yaml');
     const r = migrateText(input);
     const [ap] = objectsOf(r.text);
     assert.deepEqual(ap, {
@@ -140,8 +134,8 @@ describe('migrate: real-world legacy manifests', () => {
     );
   });
 
-  it('Succinctly chapter 7: RbacConfig, ServiceRole and binding with a role claim → allow-nothing + claim policy', () => {
-    const input = readFileSync(path.join(REALWORLD, 'Istio-Succinctly-Policies/Chapter 7/fruits-api-authz-policy.yml'), 'utf8');
+  it('Succinctly chapter 7: RbacConfig, ServiceRole and binding with a role claim → allow-nothing + claim policy', needsUnlicensed('Istio Succinctly chapter 7'), () => {
+    const input = readRealworld('Istio-Succinctly-Policies/Chapter 7/fruits-api-authz-policy.yml');
     const out = objectsOf(migrateText(input).text);
     assert.deepEqual(
       out.map((o) => [o.metadata.namespace, o.metadata.name]),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { itEachRealworld } from '../helpers/realworld';
 import { applyFix, doc, expectCode, expectNoError } from '../helpers/securityRules';
 
 /** An AuthorizationPolicy whose spec starts on line 6 (metadata lines go before it). */
@@ -225,13 +225,10 @@ describe('AuthorizationPolicy status conditions (IST0171)', () => {
 });
 
 describe('AuthorizationPolicy real-world files', () => {
-  const root = path.resolve(__dirname, '../../../shared/realworld');
   const files = [
     'istio-istio/pkg/config/validation/testdata/crds/authz-valid.yaml',
     'istio-istio/pkg/test/datasets/validation/dataset/security-v1-AuthorizationPolicy.yaml',
     'istio-istio/pkg/test/datasets/validation/dataset/security-v1beta1-AuthorizationPolicy.yaml',
   ];
-  for (const file of files) {
-    it(`no error on ${path.basename(file)}`, () => expectNoError(readFileSync(path.join(root, file), 'utf8')));
-  }
+  itEachRealworld(files, (file) => `no error on ${path.basename(file)}`, expectNoError);
 });

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { itEachRealworld } from '../helpers/realworld';
 import { doc, expectCode, expectNoError, findings } from '../helpers/securityRules';
 import assert from 'node:assert/strict';
 
@@ -29,12 +29,9 @@ describe('PeerAuthentication', () => {
     expectCode(pa('  selector: {}\n  mtls: {mode: STRICT}\n'), 'workload-selector-empty', [['warning', '6:2-6:10']]);
   });
 
-  const root = path.resolve(__dirname, '../../../shared/realworld');
-  for (const file of [
+  itEachRealworld([
     'istio-istio/pkg/config/validation/testdata/crds/peerauth-valid.yaml',
     'istio-istio/pkg/test/datasets/validation/dataset/security-v1-PeerAuthentication.yaml',
     'istio-istio/pkg/test/datasets/validation/dataset/security-v1beta1-PeerAuthentication.yaml',
-  ]) {
-    it(`no error on ${path.basename(file)}`, () => expectNoError(readFileSync(path.join(root, file), 'utf8')));
-  }
+  ], (file) => `no error on ${path.basename(file)}`, expectNoError);
 });

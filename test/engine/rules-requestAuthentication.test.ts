@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { itEachRealworld } from '../helpers/realworld';
 import { inspectJwks, issuerAdvice } from '../../engine/src/rules/requestAuthentication';
 import { applyFix, doc, expectCode, expectNoError } from '../helpers/securityRules';
 
@@ -92,7 +92,6 @@ describe('RequestAuthentication issuer forms', () => {
 });
 
 describe('RequestAuthentication real-world files', () => {
-  const root = path.resolve(__dirname, '../../../shared/realworld');
   const files = [
     'istio-istio/pkg/config/validation/testdata/crds/reqauth-valid.yaml',
     'istio-istio/pkg/test/datasets/validation/dataset/security-v1-RequestAuthentication.yaml',
@@ -100,7 +99,5 @@ describe('RequestAuthentication real-world files', () => {
     'auth0-blog-istio-auth0-integration/security/auth0-authn-sample.yaml',
     'walter-manger-istio-auth0-integration/security/auth0-authn.yaml',
   ];
-  for (const file of files) {
-    it(`no error on ${path.basename(file)}`, () => expectNoError(readFileSync(path.join(root, file), 'utf8')));
-  }
+  itEachRealworld(files, (file) => `no error on ${path.basename(file)}`, expectNoError);
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import type { Finding, Range } from '../../engine/src/diagnostics';
 import { FileModel } from '../../engine/src/model/fileModel';
 import { parseDoc } from '../../engine/src/model/parse';
@@ -13,6 +13,7 @@ import type { JSONSchema } from '../../engine/src/schema/types';
 import { checkSchema } from '../../engine/src/schema/validate';
 import { walkValue, type WalkState } from '../../engine/src/schema/walk';
 import { runCelTasks } from '../../engine/src/schema/celRules';
+import { needsShared } from '../helpers/shared';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -58,19 +59,15 @@ const RA = (spec: string) => `apiVersion: security.istio.io/v1\nkind: RequestAut
 const SE = (spec: string) => `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se\nspec:\n${spec}`;
 const DR = (spec: string) => `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: dr\nspec:\n${spec}`;
 
-/** The CRD sources schemas/ is generated from (../shared); a fresh clone has none. */
-const CRD_SOURCES = [path.resolve(ROOT, '../shared/istio-crds/customresourcedefinitions.gen.yaml'), path.resolve(ROOT, '../shared/gateway-api-crds')];
-const haveCrdSources = CRD_SOURCES.every((p) => existsSync(p));
-if (!haveCrdSources) console.log(`skipped: regenerating schemas/ (${CRD_SOURCES.filter((p) => !existsSync(p)).join(', ')} absent)`);
-
 describe('generated schemas', () => {
-  it('regenerating from the CRDs gives no diff', { skip: !haveCrdSources }, () => {
+  const crds = needsShared(['istio-crds', 'gateway-api-crds'], 'npm run gen:schemas reads the CRDs there; the committed schemas/ are used as they are');
+  it('regenerating from the CRDs gives no diff', crds, () => {
     const r = spawnSync(process.execPath, ['scripts/gen-schemas.mjs', '--check'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   });
 
-  it('the check notices a changed schema file', { skip: !haveCrdSources }, () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'schemas-'));
+  it('the check notices a changed schema file', crds, () => {
+    const dir = tempDir('schemas-');
     try {
       cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
       const file = path.join(dir, 'security.istio.io/AuthorizationPolicy.json');
@@ -79,7 +76,7 @@ describe('generated schemas', () => {
       assert.equal(r.status, 1);
       assert.match(r.stderr, /AuthorizationPolicy\.json/);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     }
   });
 

@@ -259,3 +259,25 @@ spec:
     assert.deepEqual([a.status, a.reason], [403, 'Audiences in Jwt are not allowed']);
   });
 });
+
+describe('request principals: one matcher for the simulator and the cross rules', () => {
+  it('splits at the last "/": an Auth0 issuer (trailing slash) needs "//*", and the cross rule agrees with the simulator', async () => {
+    const { principalMatchesIssuer } = await import('../../engine/src/workspace/rules/jwt');
+    const auth0 = 'https://tenant.eu.auth0.com/';
+    assert.ok(!matchRequestPrincipal('https://tenant.eu.auth0.com/*', auth0, 'auth0|u'));
+    assert.ok(matchRequestPrincipal('https://tenant.eu.auth0.com//*', auth0, 'auth0|u'));
+    // The cross rule asks only "could a token of this issuer match?": the issuer side of the same matcher.
+    const expected: Array<[string, boolean]> = [
+      ['https://tenant.eu.auth0.com/*', false],
+      ['https://tenant.eu.auth0.com//*', true],
+      ['*', true],
+      ['*/auth0|u', true],
+      ['*.auth0.com//*', true],
+      // Split at the last "/" even inside the scheme: issuer "https:/", subject prefix "tenant".
+      ['https://tenant*', false],
+      ['https://other.example.com/*', false],
+    ];
+    for (const [pattern, accepted] of expected) assert.equal(principalMatchesIssuer(pattern, auth0), accepted, pattern);
+    assert.ok(matchRequestPrincipal('*/auth0|u', auth0, 'auth0|u'));
+  });
+});

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { simulate, type SimRequest, type SimTarget } from '../../engine/src/simulate/index';
-import { REALWORLD } from '../helpers/build';
+import { describeNeedingUnlicensed, readRealworld } from '../helpers/realworld';
 import { makeKey, type TestKey } from '../helpers/jwks';
 import { resourcesOf, sample, SAMPLE_ISSUER, sampleRequestAuthentication, sampleRequireJwt, signToken } from '../helpers/jwtSign';
 
@@ -90,9 +88,9 @@ describe('simulate: Istio JWT tutorial with the sample tokens', { timeout: 120_0
   });
 });
 
-describe('simulate: Auth0 permissions scenario (auth0-blog/istio-auth0-integration policies)', { timeout: 120_000 }, () => {
+describeNeedingUnlicensed('the auth0-blog policies', 'simulate: Auth0 permissions scenario (auth0-blog/istio-auth0-integration policies)', { timeout: 120_000 }, () => {
   const ISSUER = 'https://dev-gypl8sw9.eu.auth0.com/';
-  const POLICIES = join(REALWORLD, 'auth0-blog-istio-auth0-integration/security/policies');
+  const POLICIES = 'auth0-blog-istio-auth0-integration/security/policies';
   let key: TestKey;
   let resources: ReturnType<typeof resourcesOf>;
 
@@ -108,7 +106,7 @@ spec:
   - issuer: "${ISSUER}"
     jwks: '${JSON.stringify({ keys: [key.publicJwk] })}'
 `;
-    resources = resourcesOf(ra, readFileSync(join(POLICIES, 'reviews-policy.yaml'), 'utf8'), readFileSync(join(POLICIES, 'details-policy.yaml'), 'utf8'));
+    resources = resourcesOf(ra, readRealworld(`${POLICIES}/reviews-policy.yaml`), readRealworld(`${POLICIES}/details-policy.yaml`));
   });
 
   const token = (permissions: string[]): Promise<string> => signToken(key.privateJwk, { iss: ISSUER, sub: 'auth0|user', aud: 'bookinfo', exp: Math.floor(Date.now() / 1000) + 3600, permissions });

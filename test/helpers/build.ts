@@ -3,8 +3,6 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
-export const SHARED = resolve(ROOT, '..', 'shared');
-export const REALWORLD = join(SHARED, 'realworld');
 
 /**
  * Makes sure dist/ is built (once per test process). `npm test` builds before running

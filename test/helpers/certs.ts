@@ -4,9 +4,9 @@
  * from an unknown CA. Generated once per test process (certCache) and removed at exit.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './tmp';
 
 export interface KeyPair {
   key: string;
@@ -60,8 +60,7 @@ function stamp(d: Date): string {
 }
 
 function generate(): TestCerts {
-  const dir = mkdtempSync(join(tmpdir(), 'istio-sec-certs-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('istio-sec-certs-');
   const now = Date.now();
   const from = stamp(new Date(now - 24 * 3600 * 1000));
   const to = stamp(new Date(now + 24 * 3600 * 1000));

@@ -2,12 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
-import { REALWORLD } from './build';
+import { realworldPath } from './realworld';
 import type { IstioResource } from '../../engine/src/model/resource';
 import { resourcesOfText } from '../../engine/src/simulate/index';
 
-/** Istio's sample tokens and key set (issuer testing@secure.istio.io), read in place. */
-export const ISTIO_JWT_SAMPLES = join(REALWORLD, 'istio-istio/security/tools/jwt/samples');
+/** Istio's sample tokens and key set (issuer testing@secure.istio.io), vendored in test/fixtures/realworld. */
+export const ISTIO_JWT_SAMPLES = realworldPath('istio-istio/security/tools/jwt/samples');
 export const SAMPLE_ISSUER = 'testing@secure.istio.io';
 
 export function sample(name: 'demo.jwt' | 'groups-scope.jwt' | 'jwks.json'): string {

@@ -4,12 +4,11 @@
  * expected range is the position of a unique piece of the manifest's text.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { FileModel } from '../../engine/src/model/fileModel';
 import { analyzeDocument } from '../../engine/src/analyze';
 import type { Finding, Range, Severity } from '../../engine/src/diagnostics';
+import { isUnlicensed, needsUnlicensed, readRealworld, realworldYamlFiles } from './realworld';
 
 export function findingsOf(yaml: string, code: string): Finding[] {
   return analyzeDocument(yaml).findings.filter((f) => f.code === code);
@@ -68,37 +67,28 @@ export function applyFirstFix(yaml: string, f: Finding): string {
 }
 
 /** The real-world files that Istio 1.30 accepts (shared/realworld/README.md: "Valid, current"), networking part. */
-export const REALWORLD_ROOT = path.resolve(__dirname, '../../../shared/realworld');
+const VALID_NETWORKING: RegExp[] = [
+  /^istio-istio\/samples\/(?!bookinfo\/platform\/kube\/rbac\/)/,
+  /^istio-istio\/pkg\/test\/datasets\/validation\/dataset\/networking-/,
+  /^istio-istio\/pkg\/config\/validation\/testdata\/crds\/(destinationrule|serviceentry)-valid\.yaml$/,
+  /^Istio-Succinctly-Policies\//,
+  /^garystafford-storefront-demo\/minikube\//,
+  /^garystafford-k8s-istio-observe-backend\/resources\/dev\//,
+];
 
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((f) => {
-    const p = path.join(dir, f);
-    return statSync(p).isDirectory() ? filesUnder(p) : /\.ya?ml$/.test(p) ? [p] : [];
-  });
+/** Paths relative to the real-world root (see ./realworld): the vendored ones, or the unlicensed ones. */
+export function validNetworkingFiles(unlicensed: boolean): string[] {
+  return realworldYamlFiles().filter((f) => isUnlicensed(f) === unlicensed && VALID_NETWORKING.some((re) => re.test(f)));
 }
 
-export function validNetworkingFiles(): string[] {
-  const r = (p: string): string => path.join(REALWORLD_ROOT, p);
-  return [
-    ...filesUnder(r('istio-istio/samples')).filter((f) => !f.includes('/platform/kube/rbac/')),
-    ...filesUnder(r('istio-istio/pkg/test/datasets/validation/dataset')).filter((f) => path.basename(f).startsWith('networking-')),
-    r('istio-istio/pkg/config/validation/testdata/crds/destinationrule-valid.yaml'),
-    r('istio-istio/pkg/config/validation/testdata/crds/serviceentry-valid.yaml'),
-    ...filesUnder(r('Istio-Succinctly-Policies')),
-    ...filesUnder(r('garystafford-storefront-demo/minikube')),
-    ...filesUnder(r('garystafford-k8s-istio-observe-backend/resources/dev')),
-  ].filter((f) => existsSync(f));
-}
-
-/** Every error-severity finding whose code matches, over the valid real-world networking files. */
-export function realWorldErrors(codes: RegExp): string[] {
+/** Every error-severity finding whose code matches, over these real-world files. */
+export function realWorldErrors(codes: RegExp, files: readonly string[]): string[] {
   const out: string[] = [];
-  for (const file of validNetworkingFiles()) {
+  for (const file of files) {
     const model = new FileModel();
-    model.update(readFileSync(file, 'utf8'));
+    model.update(readRealworld(file));
     for (const f of model.findings()) {
-      if (codes.test(f.code) && f.severity === 'error') out.push(`${path.relative(REALWORLD_ROOT, file)}:${f.range.start.line + 1} ${f.code} ${f.message}`);
+      if (codes.test(f.code) && f.severity === 'error') out.push(`${file}:${f.range.start.line + 1} ${f.code} ${f.message}`);
     }
   }
   return out;
@@ -124,9 +114,15 @@ export function describeRuleCases(title: string, cases: ReadonlyArray<[RuleCase,
 /** No error-severity finding of these codes on the real-world files Istio accepts. */
 export function describeRealWorld(title: string, codes: RegExp): void {
   describe(`${title} on real-world files Istio accepts`, () => {
-    it('raise no errors', () => {
-      assert.ok(validNetworkingFiles().length > 40, 'the real-world set is present');
-      assert.deepEqual(realWorldErrors(codes), []);
+    it('raise no errors on the vendored files', () => {
+      const files = validNetworkingFiles(false);
+      assert.ok(files.length > 40, `only ${files.length} vendored real-world files`);
+      assert.deepEqual(realWorldErrors(codes, files), []);
+    });
+    it('raise no errors on the unlicensed tutorial files', needsUnlicensed('Istio Succinctly networking files'), () => {
+      const files = validNetworkingFiles(true);
+      assert.ok(files.length > 10, `only ${files.length} unlicensed real-world files`);
+      assert.deepEqual(realWorldErrors(codes, files), []);
     });
   });
 }

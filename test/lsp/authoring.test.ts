@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import type { CompletionItem, Hover } from 'vscode-languageserver';
 import { LspTestClient } from '../helpers/lspClient';
 
@@ -15,14 +15,14 @@ describe('LSP: completion and hover', () => {
   let client: LspTestClient;
   const uri = (f: string) => pathToFileURL(join(dir, f)).toString();
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-authoring-'));
+    dir = tempDir('istio-sec-authoring-');
     writeFileSync(join(dir, 'gateway.yaml'), GATEWAY);
     client = await LspTestClient.start({ workspaceFolder: dir });
     await client.request('istio/indexReady', {});
   });
   after(async () => {
     await client.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   const completion = (u: string, line: number, character: number) =>

@@ -4,11 +4,11 @@
  * Gateway API Gateway, and Namespace/Service objects kept out of symbols and counts.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import type { CodeLens, Location, SymbolInformation } from 'vscode-languageserver';
 import { LspTestClient } from '../helpers/lspClient';
 
@@ -90,14 +90,14 @@ describe('LSP: Gateway API documents across a workspace folder', () => {
   let client: LspTestClient;
   const uri = (f: string) => pathToFileURL(join(dir, f)).toString();
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-gwapi-'));
+    dir = tempDir('istio-sec-gwapi-');
     for (const [f, t] of Object.entries(FILES)) writeFileSync(join(dir, f), t);
     client = await LspTestClient.start({ workspaceFolder: dir });
     await client.request('istio/indexReady', {});
   });
   after(async () => {
     await client.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   it('publishes the CEL error and the cross-file attachment warning of a route', async () => {

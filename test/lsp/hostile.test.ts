@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import type { Hover } from 'vscode-languageserver';
 import { ROOT } from '../helpers/build';
 import { runCli, runCliAsync } from '../helpers/cli';
@@ -89,7 +89,7 @@ describe('secrets: tokens never written to logs', { timeout: 60_000 }, () => {
   });
 
   it('istio-sec check on a file containing a token prints neither the token nor its signature', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'istio-sec-secret-'));
+    const dir = tempDir('istio-sec-secret-');
     try {
       const file = join(dir, 'token.yaml');
       writeFileSync(file, tokenFile(token));
@@ -101,7 +101,7 @@ describe('secrets: tokens never written to logs', { timeout: 60_000 }, () => {
         assert.ok(!out.includes(token), `${args.join(' ')} shows the token`);
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     }
   });
 });
@@ -112,7 +112,7 @@ describe('workspace trust: no request while untrusted', { timeout: 60_000 }, () 
   before(async () => {
     const key = await makeKey('RS256', 'k');
     server = await startHttpServer((_req, res) => sendJson(res, { keys: [key.publicJwk] }));
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-untrusted-'));
+    dir = tempDir('istio-sec-untrusted-');
     for (let i = 0; i < 5; i++) {
       writeFileSync(join(dir, `ra-${i}.yaml`), requestAuthentication([{ issuer: `https://i${i}.example.com`, jwksUri: `${server.origin}/jwks-${i}.json` }]));
     }
@@ -120,7 +120,7 @@ describe('workspace trust: no request while untrusted', { timeout: 60_000 }, () 
   });
   after(async () => {
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   it('indexing a workspace of files with jwksUri (and an issuer to discover) makes no request; trusted, opening one does', async () => {
@@ -195,7 +195,7 @@ describe('faults: the client goes away', { timeout: 60_000 }, () => {
 
 describe('CLI on a file with invalid UTF-8 bytes', { timeout: 60_000 }, () => {
   it('validates it, with positions right after the bad bytes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'istio-sec-utf8-'));
+    const dir = tempDir('istio-sec-utf8-');
     try {
       const file = join(dir, 'bad-bytes.yaml');
       const head = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: p\n  labels:\n    note: "';
@@ -207,7 +207,7 @@ describe('CLI on a file with invalid UTF-8 bytes', { timeout: 60_000 }, () => {
       assert.match(text, /schema-enum/);
       assert.match(text, /"line":7/, 'the DENYY finding is on line 8 (0-based 7)');
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     }
   });
 });

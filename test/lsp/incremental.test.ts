@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import type { StatusParams } from '../../protocol/src/index';
 import { generateWorkspace } from '../../scripts/bench/generate';
 import { LspTestClient } from '../helpers/lspClient';
@@ -20,7 +20,7 @@ describe('LSP: a keystroke in a large workspace', () => {
   let text: string;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-incremental-'));
+    dir = tempDir('istio-sec-incremental-');
     const files = generateWorkspace(300, 10);
     for (const [rel, t] of files) {
       mkdirSync(dirname(join(dir, rel)), { recursive: true });
@@ -36,7 +36,7 @@ describe('LSP: a keystroke in a large workspace', () => {
 
   after(async () => {
     await client.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   const statusOf = (version: number) =>

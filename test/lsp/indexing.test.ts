@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import { generateDocuments } from '../../scripts/bench/generate';
 import { LspTestClient } from '../helpers/lspClient';
 
 describe('LSP: background workspace indexing', () => {
   it('indexes every Istio document with progress, skipping .gitignore-d and node_modules files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'istio-sec-index-'));
+    const dir = tempDir('istio-sec-index-');
     const docs = generateDocuments(500, 5);
     for (let f = 0; f < 250; f++) {
       const sub = join(dir, `team-${f % 5}`);
@@ -30,7 +30,7 @@ describe('LSP: background workspace indexing', () => {
       assert.equal(progress.at(-1)?.kind, 'end');
     } finally {
       await client.stop();
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     }
   });
 });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import type { Diagnostic, Hover, InlayHint, Position, Range } from 'vscode-languageserver';
 import { makeKey, requestAuthentication, sendJson, type TestKey } from '../helpers/jwks';
 import { SAMPLE_ISSUER, sample, sampleRequestAuthentication, sampleRequireJwt, signToken } from '../helpers/jwtSign';
@@ -100,7 +100,7 @@ describe('LSP: JWTs in the editor', () => {
 
   before(async () => {
     t = await makeTokens();
-    dir = mkdtempSync(join(tmpdir(), 'istio-jwt-lsp-'));
+    dir = tempDir('istio-jwt-lsp-');
     writeFileSync(join(dir, 'auth.yaml'), `${sampleRequestAuthentication()}---\n${sampleRequireJwt(DEMO_PRINCIPAL)}`);
     client = await LspTestClient.start({ workspaceFolder: dir });
     await client.request('istio/indexReady', {});
@@ -108,7 +108,7 @@ describe('LSP: JWTs in the editor', () => {
   after(async () => {
     assertRedacted(client, responses);
     await client.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   it('reports expired, alg none, symmetric and unknown-issuer tokens with the RequestAuthentication of another file', async () => {
@@ -286,12 +286,12 @@ describe('LSP: verifying a JWT against a jwksUri', () => {
   before(async () => {
     key = await makeKey('ES256', 'es-key');
     jwksServer = await startHttpServer((req, res) => sendJson(res, { keys: [key.publicJwk] }));
-    dir = mkdtempSync(join(tmpdir(), 'istio-jwt-uri-'));
+    dir = tempDir('istio-jwt-uri-');
     writeFileSync(join(dir, 'ra.yaml'), requestAuthentication([{ issuer: 'https://idp.example.com', jwksUri: `${jwksServer.origin}/jwks.json` }]));
   });
   after(async () => {
     await jwksServer.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   it('fetches the keys on the explicit request even in an untrusted workspace, and never offline', async () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import type { CodeLens, Location, SymbolInformation } from 'vscode-languageserver';
 import { LspTestClient } from '../helpers/lspClient';
 
@@ -75,7 +75,7 @@ describe('LSP navigation across workspace files', () => {
   let client: LspTestClient;
   const uri = (f: string) => pathToFileURL(join(dir, f)).toString();
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-nav-'));
+    dir = tempDir('istio-sec-nav-');
     for (const [f, t] of Object.entries(FILES)) writeFileSync(join(dir, f), t);
     client = await LspTestClient.start({ workspaceFolder: dir });
     await client.request('istio/indexReady', {});
@@ -84,7 +84,7 @@ describe('LSP navigation across workspace files', () => {
   });
   after(async () => {
     await client.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   it('goes from a gateway reference to the Gateway in another file', async () => {

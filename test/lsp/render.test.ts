@@ -3,11 +3,11 @@
  * the server runs the real `kubectl kustomize` and answers diagnostics per source file.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import { findOnPath } from '../../engine/src/render/exec';
 import type { Diagnostic } from 'vscode-languageserver';
 import { CheckRenderedRequest, type CheckRenderedParams, type CheckRenderedResult } from '../../protocol/src/index';
@@ -44,13 +44,13 @@ describe('LSP: istio/checkRendered', { skip: findOnPath('kubectl') === undefined
     const r = await client.request<CheckRenderedResult<Diagnostic>>(CheckRenderedRequest.method, { renderer: 'kustomize', dir: join(KZ, 'base-broken', 'gateway.yaml') } satisfies CheckRenderedParams);
     assert.deepEqual([r.ok, r.files], [false, []]);
     assert.match(r.message, /is not a directory with a kustomization\.yaml/);
-    const empty = mkdtempSync(join(tmpdir(), 'istio-sec-no-kubectl-'));
+    const empty = tempDir('istio-sec-no-kubectl-');
     try {
       const m = await client.request<CheckRenderedResult<Diagnostic>>(CheckRenderedRequest.method, { renderer: 'kustomize', dir: join(KZ, 'overlays', 'good'), kubectlPath: join(empty, 'kubectl') } satisfies CheckRenderedParams);
       assert.equal(m.ok, false);
       assert.match(m.message, /kubectl was not found at .*: --kustomize renders the overlay/);
     } finally {
-      rmSync(empty, { recursive: true, force: true });
+      removeTempDir(empty);
     }
   });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir, tempDir } from '../helpers/tmp';
 import { LspTestClient } from '../helpers/lspClient';
 
 const GATEWAY = `apiVersion: networking.istio.io/v1
@@ -39,7 +39,7 @@ describe('LSP cross-resource diagnostics over a workspace folder', () => {
   let dir: string;
   let client: LspTestClient;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'istio-sec-ws-'));
+    dir = tempDir('istio-sec-ws-');
     writeFileSync(join(dir, 'gateway.yaml'), GATEWAY);
     writeFileSync(join(dir, 'vs.yaml'), VS);
     client = await LspTestClient.start({ workspaceFolder: dir });
@@ -47,7 +47,7 @@ describe('LSP cross-resource diagnostics over a workspace folder', () => {
   });
   after(async () => {
     await client.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   it('reports a VirtualService host the gateway in another (closed) file does not serve, with related information', async () => {

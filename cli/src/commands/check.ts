@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { AnalysisHost, checkHelmChart, checkKustomize, compareFindings, DEFAULT_HOST_SETTINGS, MAX_FILE_BYTES, type Finding } from '../../../engine/src/host/index';
-import { collectInputs, readSource, type SkippedEntry } from '../files';
+import { parseCliArgs } from '../args';
+import { collectInputs, ensureReadable, readSource, type SkippedEntry } from '../files';
 import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
 import { EXIT, UsageError, type CliIO, type Command } from '../io';
 import { VERSION } from '../version';
@@ -113,7 +113,7 @@ function mergeResults(results: FileFindings[], more: readonly FileFindings[]): v
 }
 
 export const check: Command = async (args, io) => {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCliArgs({
     args,
     allowPositionals: true,
     options: {
@@ -132,12 +132,8 @@ export const check: Command = async (args, io) => {
   ];
   if (values.values?.length && !values.helm?.length) throw new UsageError('--values goes with --helm <chart>');
   if (positionals.length === 0 && renders.length === 0) throw new UsageError('check needs at least one file or directory (or --helm / --kustomize)');
-  let inputs: ReturnType<typeof collectInputs>;
-  try {
-    inputs = collectInputs(positionals, io.cwd);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  for (const p of [...(values.helm ?? []), ...(values.kustomize ?? []), ...(values.values ?? [])]) ensureReadable(p, io.cwd);
+  const inputs = collectInputs(positionals, io.cwd);
   const results = await checkFiles(inputs.entries, { offline: values.offline === true, env: io.env });
   for (const req of renders) {
     const rendered = await checkRender(req, io);
@@ -147,7 +143,7 @@ export const check: Command = async (args, io) => {
     }
     mergeResults(results, rendered);
   }
-  if (format === 'json') io.stdout(formatJson(results));
+  if (format === 'json') io.stdout(formatJson(results, io.cwd));
   else if (format === 'sarif') io.stdout(formatSarif(results, io.cwd, VERSION));
   else io.stdout(formatText(results, io.cwd));
   return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? EXIT.findings : EXIT.ok;

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { convertToGatewayApi, MAX_FILE_BYTES, migrateText, type MigrationNote } from '../../../engine/src/host/index';
-import { readText } from '../files';
+import { parseCliArgs } from '../args';
+import { displayPath, readInput } from '../files';
 import { printable, printablePath } from '../printable';
 import { EXIT, UsageError, type Command } from '../io';
 
@@ -25,7 +23,7 @@ function formatNote(file: string, n: MigrationNote): string {
 }
 
 export const migrate: Command = async (args, io) => {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCliArgs({
     args,
     allowPositionals: true,
     options: {
@@ -42,13 +40,7 @@ export const migrate: Command = async (args, io) => {
       inputs.push({ name: '<stdin>', text: await io.readStdin(MAX_FILE_BYTES) });
       continue;
     }
-    const path = resolve(io.cwd, p);
-    if (!existsSync(path)) throw new UsageError(`no such file: ${p}`);
-    try {
-      inputs.push({ name: p, text: readText(path) });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    inputs.push({ name: displayPath(p, io.cwd), text: readInput(p, io.cwd) });
   }
   const opts = { defaultNamespace: values['default-namespace'], rootNamespace: values['root-namespace'] };
   const results = values.to === 'gateway-api' ? convertToGatewayApi(inputs, opts) : inputs.map((input) => ({ name: input.name, ...migrateText(input.text, opts) }));

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { AnalysisHost, DEFAULT_HOST_SETTINGS, DEFAULT_PATH_NORMALIZATION, PATH_NORMALIZATIONS, type ObjectRef, type PathNormalization, type SimRequest, type SimTarget, type SimulationResult } from '../../../engine/src/host/index';
-import { collectInputs, readText } from '../files';
+import { parseCliArgs } from '../args';
+import { collectInputs, displayPath, readInput } from '../files';
 import { EXIT, UsageError, type Command } from '../io';
-import { printable } from '../printable';
+import { printable, printablePath } from '../printable';
 
 export const SIMULATE_USAGE = `Usage: istio-sec simulate [options] <manifest file or dir>...
 Simulates one request against the RequestAuthentication and AuthorizationPolicy resources in the
@@ -112,7 +112,7 @@ function formatText(r: SimulationResult): string {
 }
 
 export const simulate: Command = async (args, io) => {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCliArgs({
     args,
     allowPositionals: true,
     options: {
@@ -142,16 +142,10 @@ export const simulate: Command = async (args, io) => {
   if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError('use either --token or --token-file, not both');
   if (positionals.length === 0) throw new UsageError('simulate needs at least one manifest file or directory');
   const pathNormalization = parsePathNormalization(values['path-normalization']);
-  let files: string[];
-  let token = values.token;
-  try {
-    const inputs = collectInputs(positionals, io.cwd);
-    for (const s of inputs.skipped) io.stderr(`istio-sec simulate: skipped ${printable(s.path)}: ${s.reason}\n`);
-    files = inputs.files;
-    if (values['token-file'] !== undefined) token = readText(values['token-file']).trim();
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const inputs = collectInputs(positionals, io.cwd);
+  for (const s of inputs.skipped) io.stderr(`istio-sec simulate: skipped ${printablePath(displayPath(s.path, io.cwd))}: ${s.reason}\n`);
+  const files = inputs.files;
+  const token = values['token-file'] !== undefined ? readInput(values['token-file'], io.cwd).trim() : values.token;
   const request: SimRequest = {
     method: values.method,
     path: values.path,
@@ -165,11 +159,7 @@ export const simulate: Command = async (args, io) => {
   };
   const target = parseTarget(values);
   const host = new AnalysisHost({ settings: { ...DEFAULT_HOST_SETTINGS, rootNamespace: values['root-namespace'] ?? DEFAULT_HOST_SETTINGS.rootNamespace, network: { offline: values.offline === true } } });
-  try {
-    for (const file of files) host.setFile(file, readText(file));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  for (const file of files) host.setFile(file, readInput(file, io.cwd));
   const result = await host.simulateRequest(target, request, { pathNormalization });
   host.dispose();
   const { status, allowed, reason, matchedPolicy, signatureChecked, trace } = result;

@@ -3,6 +3,7 @@
  * generator.go, authz/matcher/*.go), evaluated directly. `undefined` means the value is invalid:
  * istiod could not generate a matcher for it.
  */
+import { principalMatcher } from '../rules/common/principals';
 import { BlockList, isIP } from 'node:net';
 
 export const SPIFFE = 'spiffe://';
@@ -125,27 +126,11 @@ export function matchTrustDomain(pattern: string, spiffe: string | undefined): b
   return fullMatch(`spiffe://${quoteMeta(pattern.slice(0, star))}[^/]*${quoteMeta(pattern.slice(star + 1))}/.*`, spiffe);
 }
 
-/**
- * requestPrincipals / request.auth.principal: `<iss>/<sub>` split at the last "/", with "*"
- * forms as requestPrincipalGenerator builds them (each side matched separately).
- */
+/** requestPrincipals / request.auth.principal against a token's iss and sub (see rules/common/principals.ts). */
 export function matchRequestPrincipal(pattern: string, iss: string | undefined, sub: string | undefined): boolean {
   if (iss === undefined || sub === undefined) return false;
-  const any = (v: string): boolean => v.length > 0;
-  const idx = pattern.lastIndexOf('/');
-  const found = idx >= 0;
-  const pIss = found ? pattern.slice(0, idx) : pattern;
-  const pSub = found ? pattern.slice(idx + 1) : '';
-  if (pattern === '*') return any(iss) && any(sub);
-  if (pattern.startsWith('*')) {
-    if (!found) return any(iss) && sub.endsWith(pattern.slice(1));
-    return (pIss === '*' ? any(iss) : iss.endsWith(pIss.slice(1))) && sub === pSub;
-  }
-  if (pattern.endsWith('*')) {
-    if (!found) return iss.startsWith(pattern.slice(0, -1)) && any(sub);
-    return iss === pIss && (pSub === '*' ? any(sub) : sub.startsWith(pSub.slice(0, -1)));
-  }
-  return iss === pIss && sub === pSub;
+  const m = principalMatcher(pattern);
+  return m.iss(iss) && m.sub(sub);
 }
 
 /**

