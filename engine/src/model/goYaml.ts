@@ -155,12 +155,21 @@ function jsonKey(r: Resolved): string | undefined {
   return r.tag === 'float' ? formatFloat32(r.value as number) : undefined;
 }
 
+/** The text of a collection used as a key; `yaml` throws while stringifying some (a merge of an alias to nothing). */
+function complexKeyText(key: unknown): string {
+  try {
+    return String(key ?? '');
+  } catch {
+    return '<complex key>';
+  }
+}
+
 /**
  * A mapping key as Kubernetes names the field: `yes:` is "true", `0443:` is "291". Keys that are
  * not scalars, and null keys, fall back to their YAML 1.2 text (Kubernetes rejects them anyway).
  */
 export function kubernetesKey(key: unknown): string {
-  if (!isScalar(key)) return String(key ?? '');
+  if (!isScalar(key)) return complexKeyText(key);
   const r = scalarValue(key);
   const k = 'error' in r ? undefined : jsonKey(r);
   return k ?? (typeof key.value === 'symbol' ? '<<' : String(key.value ?? ''));
