@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
-import { fastParseYaml, metadataNameOffsets } from '../../engine/src/model/fastYaml';
+import { fastOffsets, fastParseYaml, metadataNameOffsets } from '../../engine/src/model/fastYaml';
+import { offsetsOf, type Path } from '../../engine/src/model/locate';
 import { parseDocSlow } from '../../engine/src/model/parse';
 import { splitDocuments } from '../../engine/src/model/split';
 import { generateDocuments } from '../../scripts/bench/generate';
@@ -32,6 +33,14 @@ function corpus(): string[] {
   return [...generateDocuments(800, 4), ...docs];
 }
 
+/** Every path of the data, and below each one a path that does not exist. */
+function pathsOf(data: unknown, path: Path = []): Path[] {
+  const own: Path[] = [path, [...path, 'no-such-key'], [...path, 99]];
+  if (Array.isArray(data)) return [...own, ...data.flatMap((v, i) => pathsOf(v, [...path, i]))];
+  if (data !== null && typeof data === 'object') return [...own, ...Object.entries(data).flatMap(([k, v]) => pathsOf(v, [...path, k]))];
+  return own;
+}
+
 /** Why the fast answer differs from yaml's, or undefined when it agrees (or gave up). */
 function disagreement(text: string): string | undefined {
   const fast = fastParseYaml(text);
@@ -39,10 +48,19 @@ function disagreement(text: string): string | undefined {
   const slow = parseDocSlow(text);
   if (slow.findings.length > 0) return `yaml reports ${slow.findings.map((f) => f.code).join(', ')}`;
   if (!isDeepStrictEqual(slow.data, fast.data)) return `data differs: fast ${JSON.stringify(fast.data)?.slice(0, 200)}, yaml ${JSON.stringify(slow.data)?.slice(0, 200)}`;
+  if (!isDeepStrictEqual(slow.yaml11, fast.yaml11)) return `YAML 1.1 scalars differ: fast ${JSON.stringify(fast.yaml11).slice(0, 300)}, yaml ${JSON.stringify(slow.yaml11).slice(0, 300)}`;
+  const places = fast.places ?? fastParseYaml(text, new Map())!.places!;
+  for (const path of pathsOf(slow.data)) {
+    for (const target of ['key', 'value', 'pair'] as const) {
+      const f = fastOffsets(places, path, target);
+      const y = offsetsOf(slow.yaml, path, target);
+      if (f && !isDeepStrictEqual(f, y)) return `offsets of ${JSON.stringify(path)} (${target}) differ: fast ${f}, yaml ${y}`;
+    }
+  }
   return undefined;
 }
 
-const PIECES = [':', ' ', '-', '\n', '#', '"', "'", '[', ']', '{', '}', ',', '|', '>', '&', '*', '!', 'x', '1', '  ', ': ', '- ', '\n  ', '\\', '0', '.', '~', '?', '%', '@', '`', 'true', 'null', '0x1F', '1e3', '-.5', '"a: b"', '|-\n  x\n', '\t', '\r\n', '<<: ', '__proto__: '];
+const PIECES = [':', ' ', '-', '\n', '#', '"', "'", '[', ']', '{', '}', ',', '|', '>', '&', '*', '!', 'x', '1', '  ', ': ', '- ', '\n  ', '\\', '0', '.', '~', '?', '%', '@', '`', 'true', 'null', '0x1F', '1e3', '-.5', '"a: b"', '|-\n  x\n', '\t', '\r\n', '<<: ', '__proto__: ', 'yes', 'on', '0443', '8_080', 'Off', '1_000'];
 
 describe('fast YAML reader', () => {
   const docs = corpus();
@@ -123,13 +141,27 @@ describe('fast YAML reader', () => {
     ['a multi-line plain scalar', 'a: x\n  y\n'],
     ['a multi-line flow collection', 'a: [x,\n  y]\n'],
     ['a syntax error', 'a: b: c\n'],
-    ['a YAML 1.1 boolean Kubernetes reads as true', 'a: yes\n'],
-    ['a YAML 1.1 octal', 'a: 0443\n'],
-    ['an integer with underscores', 'a: 8_080\n'],
     ['a key Kubernetes names otherwise (y is "true")', 'y: 1\n'],
+    ['a flow key Kubernetes names otherwise', 'a: {on: 1}\n'],
   ] as const) {
     it(`gives up on ${what}`, () => assert.equal(fastParseYaml(text), undefined));
   }
+
+  it('reads plain scalars as Kubernetes (YAML 1.1) does, and lists where YAML 1.2 reads them otherwise, as yaml does', () => {
+    const text = 'a: yes\nb:\n- 0443\n- 8_080\nc: [Off, x]\nd: "yes"\n';
+    const fast = fastParseYaml(text)!;
+    assert.deepEqual(fast.data, { a: true, b: [291, 8080], c: [false, 'x'], d: 'yes' });
+    assert.deepEqual(
+      fast.yaml11.map((d) => [d.source, d.path, text.slice(d.range[0], d.range[1]), d.kubernetes, d.yaml12]),
+      [
+        ['yes', ['a'], 'yes', true, 'yes'],
+        ['0443', ['b', 0], '0443', 291, 443],
+        ['8_080', ['b', 1], '8_080', 8080, '8_080'],
+        ['Off', ['c', 0], 'Off', false, 'Off'],
+      ],
+    );
+    assert.equal(disagreement(text), undefined);
+  });
 
   it('finds metadata.name where the syntax tree does, or says it cannot', () => {
     let checked = 0;

@@ -1,20 +1,21 @@
 /**
  * A fast reader for the YAML that Kubernetes manifests are written in: block mappings and
  * sequences, plain / quoted scalars, one-line flow collections, literal block scalars, comments.
- * It gives the plain data `yaml`'s parseDocument(...).toJS() would give (YAML 1.2 core schema), or
- * gives up (`undefined`) on anything else: anchors, aliases, tags, folded or multi-line scalars,
- * tabs, duplicate keys, merge keys, odd indentation, and anything that `yaml` would report as an
- * error or a warning, and any plain scalar Kubernetes (YAML 1.1, goYaml.ts) reads otherwise than
- * YAML 1.2 (`yes`, `0443`, `8_080`): those need positions for their warning, and the full reader.
- * Giving up is always safe: the caller then parses with `yaml`.
+ * It gives the data Kubernetes reads (goYaml.ts: the YAML 1.2 data `yaml` gives, except plain
+ * scalars that YAML 1.1 reads otherwise, `yes`, `0443`, `8_080`, which are read as Kubernetes
+ * reads them and listed for their warning), or gives up (`undefined`) on anything else: anchors,
+ * aliases, tags, folded or multi-line scalars, tabs, duplicate keys, merge keys, keys Kubernetes
+ * names otherwise, odd indentation, and anything that `yaml` would report as an error or a
+ * warning. Giving up is always safe: the caller then parses with `yaml`.
  *
- * About 20 times faster than `yaml`, because it builds neither a CST nor nodes: positions are not
- * recorded, and a document that needs them (one with findings) is parsed again with `yaml`.
- * test/engine/fastYaml.test.ts checks it against `yaml` on every manifest the tests know, and on
- * random mutations of them.
+ * About 10 times faster than `yaml`, because it builds neither a CST nor nodes. Positions are
+ * recorded only in a second pass (`places`), made when a finding needs a range or a YAML 1.1
+ * scalar needs its warning; fastOffsets answers offsetsOf from them for keys and one-token values.
+ * test/engine/fastYaml.test.ts checks data, disagreements and offsets against `yaml` on every
+ * manifest the tests know, and on random mutations of them.
  */
 
-import { agreesWithYaml12, plainKey } from './goYaml';
+import { plainKey, resolvePlainScalar, type Yaml11Disagreement } from './goYaml';
 
 class GiveUp extends Error {}
 
@@ -28,6 +29,24 @@ interface Line {
   content: string;
   /** The whole raw line (block scalars read it). */
   raw: string;
+  /** Offset of the raw line in the text. */
+  start: number;
+}
+
+/** Where a node was written: its key (mapping entries) and its value, when the value is one token (a scalar or a one-line flow collection). */
+export interface NodePlace {
+  key?: [number, number];
+  value?: [number, number];
+}
+
+/** Places of every node of a document, by pathKey(path); filled only when the reader is asked for them. */
+export type Places = Map<string, NodePlace>;
+
+/** The key of a path in Places: a number step (sequence index) cannot collide with a string key. */
+export function pathKey(path: ReadonlyArray<string | number>): string {
+  let k = '';
+  for (const step of path) k += typeof step === 'number' ? `\u0000\u0001${step}` : `\u0000${step}`;
+  return k;
 }
 
 /** YAML 1.2 core schema resolution of a plain scalar, in `yaml`'s tag order. */
@@ -46,11 +65,35 @@ export function resolvePlain(s: string): unknown {
   return s;
 }
 
-/** A plain scalar's value, when Kubernetes (YAML 1.1) reads it the same; else the full reader takes over. */
-function plainValue(s: string): unknown {
-  const v = resolvePlain(s);
-  if (!agreesWithYaml12(s, v)) giveUp();
-  return v;
+/** What one read collects beside the data. */
+interface ReadState {
+  /** Node places, when asked for (the second pass). */
+  places?: Places;
+  /** Plain scalars Kubernetes (YAML 1.1) reads otherwise than YAML 1.2, with places (second pass). */
+  yaml11: Yaml11Disagreement[];
+  /** Plain scalars read differently by YAML 1.1 and 1.2 so far (their warnings need the second pass). */
+  yaml11Count: number;
+}
+
+/** Where a plain scalar was written (second pass only): offset and the pathKey of its node. */
+interface ScalarAt {
+  start: number;
+  path: string;
+}
+
+/** A pathKey back into a path. */
+function pathOfKey(key: string): Array<string | number> {
+  return key === '' ? [] : key.slice(1).split('\u0000').map((step) => (step[0] === '\u0001' ? Number(step.slice(1)) : step));
+}
+
+/** A plain scalar's value as Kubernetes (YAML 1.1, goYaml.ts) reads it; where YAML 1.2 reads another value, noted for its warning. */
+function plainValue(s: string, state: ReadState, at: ScalarAt | undefined): unknown {
+  const yaml12 = resolvePlain(s);
+  const kubernetes = resolvePlainScalar(s);
+  if (kubernetes === yaml12 || (Number.isNaN(kubernetes) && Number.isNaN(yaml12))) return yaml12;
+  state.yaml11Count++;
+  if (at) state.yaml11.push({ range: [at.start, at.start + s.length], source: s, kubernetes, yaml12, key: false, path: pathOfKey(at.path) });
+  return kubernetes;
 }
 
 /**
@@ -118,40 +161,57 @@ function blockPlain(s: string): string {
 /** A key as a JS property name, as yaml's toJS makes it (String of the resolved scalar, null → ''). */
 function jsKey(v: unknown): string {
   const k = v === null ? '' : String(v);
-  if (k === '<<' || k === '__proto__') giveUp();
+  if (k === '<<' || k === '__proto__' || /[\u0000\u0001]/.test(k)) giveUp(); // \u0000 and \u0001 separate pathKey's steps
   return k;
 }
 
 /** One-line flow collections: `[a, "b", {c: 1}]`. */
 class FlowReader {
   i: number;
+  /** Where the last value read ends (a plain scalar ends before the spaces that follow it). */
+  private end = 0;
   constructor(
     private readonly s: string,
     at: number,
+    private readonly state: ReadState,
+    /** Where s starts in the text and the path of the collection (the second pass, which fills places). */
+    private readonly where?: { base: number; path: string },
   ) {
     this.i = at;
+  }
+
+  /** Records the place of the value read from `start` (and of its key). */
+  private place(path: string, start: number, key?: [number, number]): void {
+    if (!this.where) return;
+    const b = this.where.base;
+    this.state.places!.set(path, { key: key && [b + key[0], b + key[1]], value: [b + start, b + this.end] });
+  }
+
+  value(path = this.where?.path ?? ''): unknown {
+    return this.token(path);
   }
 
   private skip(): void {
     while (this.s[this.i] === ' ') this.i++;
   }
 
-  value(): unknown {
+  private token(path: string): unknown {
     this.skip();
     const ch = this.s[this.i];
-    if (ch === '[') return this.seq();
-    if (ch === '{') return this.map();
-    if (ch === '"') {
-      const [v, end] = doubleQuoted(this.s, this.i);
-      this.i = end;
+    if (ch === '[' || ch === '{') {
+      const v = ch === '[' ? this.seq(path) : this.map(path);
+      this.end = this.i;
       return v;
     }
-    if (ch === "'") {
-      const [v, end] = singleQuoted(this.s, this.i);
-      this.i = end;
+    if (ch === '"' || ch === "'") {
+      const [v, end] = ch === '"' ? doubleQuoted(this.s, this.i) : singleQuoted(this.s, this.i);
+      this.i = this.end = end;
       return v;
     }
-    return plainValue(this.plain());
+    const start = this.i;
+    const text = this.plain();
+    this.end = start + text.length;
+    return plainValue(text, this.state, this.where && path !== '' ? { start: this.where.base + start, path } : undefined);
   }
 
   /** A plain scalar in flow context: up to `,`, `]`, `}` or `: `. */
@@ -168,7 +228,7 @@ class FlowReader {
     return text;
   }
 
-  private seq(): unknown[] {
+  private seq(path: string): unknown[] {
     this.i++;
     const out: unknown[] = [];
     for (;;) {
@@ -177,14 +237,17 @@ class FlowReader {
         this.i++;
         return out;
       }
-      out.push(this.value());
+      const start = this.i;
+      const itemPath = this.where ? `${path}\u0000\u0001${out.length}` : '';
+      out.push(this.value(itemPath));
+      this.place(itemPath, start);
       this.skip();
       if (this.s[this.i] === ',') this.i++;
       else if (this.s[this.i] !== ']') giveUp();
     }
   }
 
-  private map(): Record<string, unknown> {
+  private map(path: string): Record<string, unknown> {
     this.i++;
     const out: Record<string, unknown> = {};
     for (;;) {
@@ -195,13 +258,21 @@ class FlowReader {
       }
       const ch = this.s[this.i];
       if (ch === '[' || ch === '{') giveUp();
-      const key = jsKey(this.value());
+      const keyStart = this.i;
+      const noted = this.state.yaml11Count;
+      const key = jsKey(this.value(''));
+      if (this.state.yaml11Count !== noted) giveUp(); // a key Kubernetes names otherwise: the full reader places its warning
+      const keyPlace: [number, number] = [keyStart, this.end];
       this.skip();
       if (this.s[this.i] !== ':') giveUp();
       this.i++;
       if (Object.prototype.hasOwnProperty.call(out, key)) giveUp();
       this.skip();
-      out[key] = this.s[this.i] === ',' || this.s[this.i] === '}' ? null : this.value();
+      const valuePath = this.where ? `${path}\u0000${key}` : '';
+      const start = this.i;
+      out[key] = this.s[this.i] === ',' || this.s[this.i] === '}' ? null : this.value(valuePath);
+      if (this.i > start) this.place(valuePath, start, keyPlace);
+      else if (this.where) this.state.places!.set(valuePath, { key: [this.where.base + keyPlace[0], this.where.base + keyPlace[1]] });
       this.skip();
       if (this.s[this.i] === ',') this.i++;
       else if (this.s[this.i] !== '}') giveUp();
@@ -212,7 +283,21 @@ class FlowReader {
 class BlockReader {
   private i = 0;
 
-  constructor(private readonly lines: readonly Line[]) {}
+  constructor(
+    private readonly lines: readonly Line[],
+    /** With places: the second pass, which records where every node was written. */
+    private readonly state: ReadState,
+  ) {
+    this.places = state.places;
+  }
+
+  private readonly places: Places | undefined;
+
+  /** The pathKey of a child; '' when places are not recorded (no string is built then). */
+  private child(path: string, step: string | number): string {
+    if (!this.places) return '';
+    return typeof step === 'number' ? `${path}\u0000\u0001${step}` : `${path}\u0000${step}`;
+  }
 
   /** Index of the next line with content (not blank, not a comment), from `from`. */
   private nextContent(from = this.i): number {
@@ -229,7 +314,7 @@ class BlockReader {
     const j = this.nextContent();
     if (j >= this.lines.length) return null;
     this.i = j;
-    const value = this.block(this.lines[j].indent);
+    const value = this.block(this.lines[j].indent, '');
     if (this.nextContent() < this.lines.length) giveUp();
     return value;
   }
@@ -239,13 +324,13 @@ class BlockReader {
   }
 
   /** The collection whose first line is the current one, at `indent`. */
-  private block(indent: number): unknown {
+  private block(indent: number, path: string): unknown {
     const line = this.lines[this.i];
     if (line.indent !== indent) giveUp();
-    return this.isSeqItem(line.content) ? this.seq(indent) : this.map(indent);
+    return this.isSeqItem(line.content) ? this.seq(indent, path) : this.map(indent, path);
   }
 
-  private map(indent: number): Record<string, unknown> {
+  private map(indent: number, path: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (;;) {
       const j = this.nextContent();
@@ -254,14 +339,18 @@ class BlockReader {
       if (line.indent < indent) return out;
       if (line.indent > indent || this.isSeqItem(line.content)) giveUp();
       this.i = j;
-      const [key, rest] = this.keyOf(line.content);
+      const [key, rest, keyEnd] = this.keyOf(line.content);
       if (Object.prototype.hasOwnProperty.call(out, key)) giveUp();
       this.i = j + 1;
-      out[key] = this.valueAfter(rest, indent, true);
+      const at = line.start + line.indent;
+      const place: NodePlace | undefined = this.places && { key: [at, at + keyEnd] };
+      const valuePath = this.child(path, key);
+      if (place) this.places!.set(valuePath, place);
+      out[key] = this.valueAfter(rest, indent, true, valuePath, place && at + line.content.length - rest.length, place);
     }
   }
 
-  private seq(indent: number): unknown[] {
+  private seq(indent: number, path: string): unknown[] {
     const out: unknown[] = [];
     for (;;) {
       const j = this.nextContent();
@@ -275,9 +364,12 @@ class BlockReader {
       const rest = line.content === '-' ? '' : line.content.slice(2);
       const pad = rest.length - rest.trimStart().length;
       const item = rest.trimStart();
+      const itemPath = this.child(path, out.length);
+      const place: NodePlace | undefined = this.places && {};
+      if (place) this.places!.set(itemPath, place);
       if (item === '' || item[0] === '#') {
         this.i = j + 1;
-        out.push(this.nested(indent, false));
+        out.push(this.nested(indent, false, itemPath));
         continue;
       }
       if (this.isSeqItem(item)) giveUp();
@@ -285,17 +377,17 @@ class BlockReader {
         // `- key: value` starts a mapping at the item's column: read it as if on its own line.
         const col = indent + 2 + pad;
         const saved = this.lines[j];
-        (this.lines as Line[])[j] = { indent: col, content: item, raw: saved.raw };
+        (this.lines as Line[])[j] = { indent: col, content: item, raw: saved.raw, start: saved.start };
         this.i = j;
         try {
-          out.push(this.map(col));
+          out.push(this.map(col, itemPath));
         } finally {
           (this.lines as Line[])[j] = saved;
         }
         continue;
       }
       this.i = j + 1;
-      out.push(this.valueAfter(item, indent, false));
+      out.push(this.valueAfter(item, indent, false, itemPath, place && line.start + indent + 2 + pad, place));
     }
   }
 
@@ -314,12 +406,12 @@ class BlockReader {
   }
 
   /** Splits `key: rest` (rest trimmed of leading spaces). */
-  private keyOf(c: string): [string, string] {
+  private keyOf(c: string): [string, string, number] {
     if (c[0] === '"' || c[0] === "'") {
       const [k, end] = c[0] === '"' ? doubleQuoted(c, 0) : singleQuoted(c, 0);
       const m = /^ *:(?: +|$)/.exec(c.slice(end));
       if (!m) giveUp();
-      return [jsKey(k), c.slice(end + m![0].length)];
+      return [jsKey(k), c.slice(end + m![0].length), end];
     }
     const colon = c.search(/:(?: |$)/);
     if (colon <= 0) giveUp();
@@ -327,25 +419,33 @@ class BlockReader {
     if (raw === '' || !startsPlain(raw) || raw.includes(' #')) giveUp();
     const key = jsKey(resolvePlain(raw));
     if (plainKey(raw) !== key) giveUp(); // Kubernetes names this key otherwise (YAML 1.1)
-    return [key, c.slice(colon + 1).trimStart()];
+    return [key, c.slice(colon + 1).trimStart(), raw.length];
   }
 
   /** The value after `key:` or `- ` (`rest`, possibly empty: then on the next lines). */
-  private valueAfter(rest: string, indent: number, inMap: boolean): unknown {
-    if (rest === '' || rest[0] === '#') return this.nested(indent, inMap);
+  private valueAfter(rest: string, indent: number, inMap: boolean, path: string, restAt?: number, place?: NodePlace): unknown {
+    if (rest === '' || rest[0] === '#') return this.nested(indent, inMap, path);
     const ch = rest[0];
     let value: unknown;
+    let length: number;
     if (ch === '"' || ch === "'") {
       const [v, end] = ch === '"' ? doubleQuoted(rest, 0) : singleQuoted(rest, 0);
       if (!onlyComment(rest, end)) giveUp();
       value = v;
+      length = end;
     } else if (ch === '[' || ch === '{') {
-      const r = new FlowReader(rest, 0);
+      const r = new FlowReader(rest, 0, this.state, place && { base: restAt!, path });
       value = r.value();
       if (!onlyComment(rest, r.i)) giveUp();
+      length = r.i;
     } else if (ch === '|') {
       return this.literal(rest, indent);
-    } else value = plainValue(blockPlain(rest));
+    } else {
+      const text = blockPlain(rest);
+      value = plainValue(text, this.state, place && { start: restAt!, path });
+      length = text.length;
+    }
+    if (place) place.value = [restAt!, restAt! + length];
     // A more indented line after a one-line value would continue it (a multi-line scalar): give up.
     const j = this.nextContent();
     if (j < this.lines.length && this.lines[j].indent > indent) giveUp();
@@ -353,17 +453,17 @@ class BlockReader {
   }
 
   /** A block under a key or `-`: more indented lines, or (under a key) a sequence at the key's indentation. */
-  private nested(indent: number, inMap: boolean): unknown {
+  private nested(indent: number, inMap: boolean, path: string): unknown {
     const j = this.nextContent();
     if (j >= this.lines.length) return null;
     const line = this.lines[j];
     if (line.indent > indent) {
       this.i = j;
-      return this.block(line.indent);
+      return this.block(line.indent, path);
     }
     if (inMap && line.indent === indent && this.isSeqItem(line.content)) {
       this.i = j;
-      return this.seq(indent);
+      return this.seq(indent, path);
     }
     return null;
   }
@@ -400,13 +500,26 @@ class BlockReader {
   }
 }
 
-/** The plain data of one YAML document, or undefined when it is outside the subset read here. */
-export function fastParseYaml(text: string): { data: unknown } | undefined {
+/** What the fast reader gives: the data, the YAML 1.1 disagreements, and node places when recorded. */
+export interface FastRead {
+  data: unknown;
+  yaml11: Yaml11Disagreement[];
+  places?: Places;
+}
+
+/**
+ * The plain data of one YAML document, or undefined when it is outside the subset read here.
+ * With `places`, also where each node was written (a second pass, made only when positions are needed).
+ */
+export function fastParseYaml(text: string, places?: Places): FastRead | undefined {
   if (text.includes('\t') || text.includes('\r') && /\r(?!\n)/.test(text) || text.charCodeAt(0) === 0xfeff) return undefined;
   const raws = text.split('\n');
   const lines: Line[] = [];
   let first = true;
+  let start = 0;
   for (const r of raws) {
+    const lineStart = start;
+    start += r.length + 1;
     const raw = r.endsWith('\r') ? r.slice(0, -1) : r;
     const content = raw.trimStart();
     if (first && content !== '' && content[0] !== '#') {
@@ -414,15 +527,22 @@ export function fastParseYaml(text: string): { data: unknown } | undefined {
       // A leading document marker, alone or with a comment.
       if (content.startsWith('---')) {
         if (!/^---(?: +#.*)? *$/.test(content) || raw !== content) return undefined;
-        lines.push({ indent: 0, content: '', raw: '' });
+        lines.push({ indent: 0, content: '', raw: '', start: lineStart });
         continue;
       }
     }
     if (/^(?:---|\.\.\.)(?: |$)/.test(raw) || raw.startsWith('%')) return undefined;
-    lines.push({ indent: raw.length - content.length, content: content.trimEnd() === '' ? '' : content.replace(/ +$/, ''), raw });
+    lines.push({ indent: raw.length - content.length, content: content.trimEnd() === '' ? '' : content.replace(/ +$/, ''), raw, start: lineStart });
   }
   try {
-    return { data: new BlockReader(lines).document() };
+    const state: ReadState = { places, yaml11: [], yaml11Count: 0 };
+    const data = new BlockReader(lines, state).document();
+    if (state.yaml11Count > 0 && !places) {
+      // The warnings of YAML 1.1 scalars need their places: read again, recording them.
+      const second = fastParseYaml(text, new Map());
+      return second && { data, yaml11: second.yaml11, places: second.places };
+    }
+    return { data, yaml11: state.yaml11, places };
   } catch (err) {
     if (err instanceof GiveUp || err instanceof RangeError) return undefined;
     throw err;
@@ -475,4 +595,21 @@ export function metadataNameOffsets(text: string): [number, number] | undefined 
     pos = end + 1;
   }
   return found;
+}
+
+/**
+ * offsetsOf (locate.ts) answered from the places the fast reader records, for the parts it knows
+ * exactly: keys, and values written as one token. Undefined for the rest (block collections, block
+ * scalars, empty values, the root): the caller then asks `yaml`'s syntax tree.
+ */
+export function fastOffsets(places: Places, path: ReadonlyArray<string | number>, target: 'key' | 'value' | 'pair'): [number, number] | undefined {
+  let depth = path.length;
+  let place = places.get(pathKey(path));
+  while (!place && depth > 0) place = places.get(pathKey(path.slice(0, --depth)));
+  if (!place) return undefined;
+  // A missing path points at the key of its deepest existing ancestor (or that ancestor's value).
+  const t = depth < path.length ? 'key' : target;
+  if (t === 'key') return place.key ?? place.value;
+  if (t === 'pair') return place.key && place.value ? [place.key[0], place.value[1]] : place.key ? undefined : place.value;
+  return place.value;
 }

@@ -1,7 +1,7 @@
 import { parseDocument, type Document, type YAMLError } from 'yaml';
 import type { Finding, Range } from '../diagnostics';
 import { LineIndex } from '../text/lineIndex';
-import { fastParseYaml } from './fastYaml';
+import { fastOffsets, fastParseYaml, type Places } from './fastYaml';
 import { ALIAS_LIMITS, KubernetesYamlError, kubernetesData, type Yaml11Disagreement } from './goYaml';
 import { offsetsOf, type Path, type Target } from './locate';
 import { identifyResource, type IstioResource } from './resource';
@@ -56,6 +56,9 @@ const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true, kee
 class LazyDoc implements ParsedDoc {
   private yamlDoc: Document | undefined;
   private lineIndex: LineIndex | undefined;
+  /** Node places from a second pass of the fast reader (documents it read): ranges without `yaml`. */
+  private places: Places | undefined;
+  private readonly fast: boolean;
   readonly resource: IstioResource | undefined;
 
   constructor(
@@ -66,8 +69,11 @@ class LazyDoc implements ParsedDoc {
     readonly yaml11: Yaml11Disagreement[] = [],
     yaml?: Document,
     lines?: LineIndex,
+    places?: Places,
   ) {
     this.yamlDoc = yaml;
+    this.places = places;
+    this.fast = yaml === undefined;
     this.lineIndex = lines;
     this.resource = data !== undefined ? identifyResource(data) : undefined;
   }
@@ -83,8 +89,18 @@ class LazyDoc implements ParsedDoc {
   }
 
   rangeOf(path: Path, target: Target = 'value'): Range {
-    const [s, e] = offsetsOf(this.yaml, path, target);
+    const [s, e] = this.fastOffsets(path, target) ?? offsetsOf(this.yaml, path, target);
     return this.lines.range(s, e);
+  }
+
+  /** offsetsOf from the fast reader's places, while the syntax tree is not built (undefined: ask it). */
+  private fastOffsets(path: Path, target: Target): [number, number] | undefined {
+    if (!this.fast || this.yamlDoc) return undefined;
+    if (!this.places) {
+      this.places = new Map();
+      fastParseYaml(this.text, this.places);
+    }
+    return fastOffsets(this.places, path, target);
   }
 }
 
@@ -112,7 +128,7 @@ function decodeFailure(err: unknown, text: string, lines: LineIndex): Finding {
  */
 export function parseDoc(text: string): ParsedDoc {
   const fast = fastParseYaml(text);
-  if (fast) return new LazyDoc(text, fast.data, [], false);
+  if (fast) return new LazyDoc(text, fast.data, [], false, fast.yaml11, undefined, undefined, fast.places);
   return parseDocSlow(text);
 }
 
