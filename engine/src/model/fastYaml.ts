@@ -65,6 +65,17 @@ export function resolvePlain(s: string): unknown {
   return s;
 }
 
+/** A key made of letters, digits, `_` and `-`, starting with a letter: a string for YAML 1.1 and 1.2 alike, unless one of SCALAR_WORDS. */
+const WORD_KEY = /^[A-Za-z][A-Za-z0-9_-]*$/;
+/** Words (in any case) that YAML 1.1 or 1.2 may read as a boolean or null: such scalars take the general path. */
+const SCALAR_WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
+
+/** Whether a scalar starts with an ASCII letter (then only SCALAR_WORDS resolve to a non-string, in YAML 1.1 and 1.2). */
+function startsWithLetter(s: string): boolean {
+  const c = s.charCodeAt(0) | 0x20;
+  return c >= 97 && c <= 122;
+}
+
 /** What one read collects beside the data. */
 interface ReadState {
   /** Node places, when asked for (the second pass). */
@@ -88,6 +99,7 @@ function pathOfKey(key: string): Array<string | number> {
 
 /** A plain scalar's value as Kubernetes (YAML 1.1, goYaml.ts) reads it; where YAML 1.2 reads another value, noted for its warning. */
 function plainValue(s: string, state: ReadState, at: ScalarAt | undefined): unknown {
+  if (startsWithLetter(s) && !SCALAR_WORDS.has(s.toLowerCase())) return s; // a string for YAML 1.1 and 1.2 alike
   const yaml12 = resolvePlain(s);
   const kubernetes = resolvePlainScalar(s);
   if (kubernetes === yaml12 || (Number.isNaN(kubernetes) && Number.isNaN(yaml12))) return yaml12;
@@ -416,6 +428,7 @@ class BlockReader {
     const colon = c.search(/:(?: |$)/);
     if (colon <= 0) giveUp();
     const raw = c.slice(0, colon).trimEnd();
+    if (WORD_KEY.test(raw) && !SCALAR_WORDS.has(raw.toLowerCase())) return [raw, c.slice(colon + 1).trimStart(), raw.length];
     if (raw === '' || !startsPlain(raw) || raw.includes(' #')) giveUp();
     const key = jsKey(resolvePlain(raw));
     if (plainKey(raw) !== key) giveUp(); // Kubernetes names this key otherwise (YAML 1.1)
