@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allCodes, CORE_CODES } from '../engine/src/codes';
+import { FINDINGS_PER_CODE } from '../engine/src/diagnostics';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'docs', 'diagnostics.md');
@@ -32,6 +33,10 @@ export function render(): string {
     'resource; **warning** when Istio accepts it with a warning, or when it is accepted but almost',
     'certainly not what was meant; **information** for what is worth knowing. Where `istioctl analyze`',
     'has an equivalent, its code (IST0xxx) is in the message.',
+    '',
+    `A document lists at most ${FINDINGS_PER_CODE} findings of one code; the next one carries the count of the rest`,
+    '("and N more ... not listed") and the highest severity among them, so a document that repeats one',
+    'mistake thousands of times stays readable in the editor and in CI.',
     '',
     `${codes.length} codes.`,
     '',

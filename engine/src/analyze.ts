@@ -1,4 +1,4 @@
-import type { Finding, Range } from './diagnostics';
+import { boundedPerCode, type Finding, type Range } from './diagnostics';
 import { metadataNameOffsets } from './model/fastYaml';
 import { parseDoc, type ParsedDoc } from './model/parse';
 import type { IstioResource } from './model/resource';
@@ -25,14 +25,21 @@ export interface DocAnalysis {
  * actions are masked first (same offsets), so findings are placed in the template itself.
  */
 export function analyzeDocument(text: string, settings: EngineSettings = DEFAULT_SETTINGS): DocAnalysis {
+  return analyzeAndParse(text, settings).analysis;
+}
+
+/** analyzeDocument, also giving the parsed document (what `parseForAnalysis(text)` would return), for callers that place later findings in it. */
+export function analyzeAndParse(text: string, settings: EngineSettings = DEFAULT_SETTINGS): { analysis: DocAnalysis; parsed: ParsedDoc } {
   const prepared = prepareTemplate(text);
   const doc = parseDoc(prepared?.text ?? text);
   const nameRange = doc.resource ? nameRangeOf(doc) : undefined;
   let findings = runChecks(doc, settings);
   if (prepared) findings = filterTemplateFindings(findings, { prepared, doc: doc.yaml, original: text, offsetAt: (line, character) => doc.lines.offsetAt({ line, character }) }, (o) => doc.lines.positionAt(o).line);
-  findings = applyPlaceholders(doc, findings);
-  if (!prepared) return { findings, resource: doc.resource, nameRange, indexable: doc.resource?.name !== undefined };
-  return { findings, resource: doc.resource, nameRange, template: summarize(prepared, doc), indexable: indexable(prepared, doc) };
+  findings = boundedPerCode(applyPlaceholders(doc, findings));
+  const analysis: DocAnalysis = prepared
+    ? { findings, resource: doc.resource, nameRange, template: summarize(prepared, doc), indexable: indexable(prepared, doc) }
+    : { findings, resource: doc.resource, nameRange, indexable: doc.resource?.name !== undefined };
+  return { analysis, parsed: doc };
 }
 
 /** Parses a document the way analyzeDocument reads it (a Helm template masked), for positions of later findings. */

@@ -78,6 +78,49 @@ export function shiftFinding(f: Finding, lines: number): Finding {
   };
 }
 
+/** At most this many findings of one code are listed per document; the rest are summed up in one more (boundedPerCode). */
+export const FINDINGS_PER_CODE = 100;
+
+/**
+ * Keeps the first `limit` findings of each code (in document order) and replaces the rest of a
+ * code by one finding at the first one left out, with the highest severity among them and their
+ * count: a document with 10,000 copies of one mistake stays readable, and its publication small.
+ */
+export function boundedPerCode(findings: readonly Finding[], limit = FINDINGS_PER_CODE): Finding[] {
+  if (findings.length <= limit) return findings as Finding[];
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.code, (counts.get(f.code) ?? 0) + 1);
+  if (![...counts.values()].some((n) => n > limit)) return findings as Finding[];
+  const ordered = [...findings].sort(compareFindings);
+  const kept: Finding[] = [];
+  const hidden = new Map<string, Finding[]>();
+  const seen = new Map<string, number>();
+  for (const f of ordered) {
+    const n = (seen.get(f.code) ?? 0) + 1;
+    seen.set(f.code, n);
+    if (n <= limit) kept.push(f);
+    else {
+      const rest = hidden.get(f.code);
+      if (rest) rest.push(f);
+      else hidden.set(f.code, [f]);
+    }
+  }
+  for (const [code, rest] of hidden) {
+    const first = rest[0];
+    const severity = rest.reduce<Severity>((s, f) => (SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[s] ? f.severity : s), first.severity);
+    const more = rest.length - 1;
+    kept.push({
+      code,
+      severity,
+      range: first.range,
+      message: `${first.message} (and ${more.toLocaleString('en-US')} more ${code} finding${more === 1 ? '' : 's'} after this one in this document, not listed: the first ${limit} of each code are)`,
+      fixes: first.fixes,
+      istioCode: first.istioCode,
+    });
+  }
+  return kept;
+}
+
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     a.range.start.line - b.range.start.line ||

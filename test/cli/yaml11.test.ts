@@ -85,4 +85,19 @@ describe('istio-sec check reads YAML 1.1 as Kubernetes does (go-yaml v2)', () =>
     const merged = check(bad).findings.filter((f) => f.severity === 'error');
     assert.ok(merged.length > 0, 'an invalid port inside the merged mapping is reported');
   });
+
+  it('a document lists at most 100 findings of one code; one more finding counts the rest, with their highest severity', () => {
+    const rules = Array.from({ length: 250 }, (_, i) => `  - issuer: https://idp${i}.example.com\n    forwardOriginalToken: ${i === 240 ? '"maybe"' : 'yes'}\n`).join('');
+    const { status, findings } = check(`apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: ra\nspec:\n  jwtRules:\n${rules}`);
+    const scalars = findings.filter((f) => f.code === 'yaml-1-1-scalar');
+    assert.equal(scalars.length, 101, JSON.stringify(findings.slice(0, 3)));
+    assert.ok(scalars.slice(0, 100).every((f) => f.severity === 'warning' && !/more yaml-1-1-scalar/.test(f.message)));
+    const summary = scalars[100];
+    // The 101st of 249 warnings (rule 240 holds a string, a schema error instead): 148 more after it.
+    assert.equal(summary.range.start.line, 6 + 100 * 2 + 1);
+    assert.match(summary.message, /\(and 148 more yaml-1-1-scalar findings after this one in this document, not listed: the first 100 of each code are\)$/);
+    assert.equal(summary.severity, 'warning');
+    assert.equal(status, 1, 'the schema error of rule 240 is still reported');
+    assert.ok(findings.some((f) => f.severity === 'error' && f.range.start.line === 6 + 240 * 2 + 1));
+  });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { boundedPerCode, type Finding } from '../../engine/src/diagnostics';
 import { FileModel } from '../../engine/src/model/fileModel';
 import { splitDocuments } from '../../engine/src/model/split';
 import { Workspace } from '../../engine/src/workspace/workspace';
@@ -122,5 +123,29 @@ describe('FileModel.applyEdit', () => {
     const stats = m.applyEdit(at, at, 'x', text.slice(0, at) + 'x' + text.slice(at));
     assert.equal(stats.analyzed, 1);
     assert.equal(m.documents.filter((d, i) => d !== before[i]).length, 3, 'the touched document and its two neighbours are re-split');
+  });
+});
+
+describe('boundedPerCode', () => {
+  const at = (line: number, code: string, severity: Finding['severity'] = 'warning'): Finding => ({ code, severity, message: `m${line}`, range: { start: { line, character: 0 }, end: { line, character: 1 } } });
+
+  it('keeps every finding up to the limit, then the first left out stands for the rest with their highest severity', () => {
+    const findings = [...Array.from({ length: 5 }, (_, i) => at(10 - i, 'a', i === 0 ? 'error' : 'warning')), at(0, 'b'), at(1, 'b')];
+    const kept = boundedPerCode(findings, 2);
+    assert.deepEqual(
+      kept.map((f) => [f.code, f.range.start.line, f.severity]),
+      [['b', 0, 'warning'], ['b', 1, 'warning'], ['a', 6, 'warning'], ['a', 7, 'warning'], ['a', 8, 'error']],
+    );
+    assert.match(kept[4].message, /^m8 \(and 2 more a findings after this one in this document, not listed: the first 2 of each code are\)$/);
+    assert.equal(boundedPerCode(findings, 5), findings, 'under the limit the list is returned as is');
+  });
+
+  it('a document with 1,000 copies of one mistake lists 100 of them and a count', () => {
+    const m = new FileModel();
+    const ports = Array.from({ length: 1000 }, (_, i) => `  - number: 0443\n    name: p${i}\n    protocol: TCP\n`).join('');
+    m.update(`apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se\nspec:\n  hosts: [a.example.com]\n  resolution: DNS\n  ports:\n${ports}`);
+    const octal = m.findings().filter((f) => f.code === 'yaml-1-1-scalar');
+    assert.equal(octal.length, 101);
+    assert.match(octal[100].message, /and 899 more yaml-1-1-scalar findings/);
   });
 });

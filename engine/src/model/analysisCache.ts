@@ -1,4 +1,5 @@
 import type { DocAnalysis } from '../analyze';
+import type { ParsedDoc } from './parse';
 
 /**
  * The engine's one cache of per-document results, keyed by the document's exact text
@@ -7,8 +8,27 @@ import type { DocAnalysis } from '../analyze';
  */
 export class AnalysisCache {
   private readonly map = new Map<string, DocAnalysis>();
+  /**
+   * The parses behind the last few analyses, by the same text: a finding placed after analysis
+   * (cross-resource rules, navigation) reuses the parse instead of reading a large document again.
+   */
+  private readonly parses = new Map<string, ParsedDoc>();
 
-  constructor(private readonly maxEntries = 20_000) {}
+  constructor(
+    private readonly maxEntries = 20_000,
+    private readonly maxParses = 8,
+  ) {}
+
+  /** The parse of a document analysed lately (see `rememberParse`), if still kept. */
+  parseOf(text: string): ParsedDoc | undefined {
+    return this.parses.get(text);
+  }
+
+  rememberParse(text: string, doc: ParsedDoc): void {
+    this.parses.delete(text);
+    this.parses.set(text, doc);
+    if (this.parses.size > this.maxParses) this.parses.delete(this.parses.keys().next().value as string);
+  }
 
   get(text: string): DocAnalysis | undefined {
     const hit = this.map.get(text);
@@ -33,6 +53,7 @@ export class AnalysisCache {
 
   clear(): void {
     this.map.clear();
+    this.parses.clear();
   }
 
   get size(): number {

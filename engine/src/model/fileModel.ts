@@ -1,4 +1,4 @@
-import { analyzeDocument, type DocAnalysis } from '../analyze';
+import { analyzeAndParse, type DocAnalysis } from '../analyze';
 import { compareFindings, shiftFinding, type Finding } from '../diagnostics';
 import { DEFAULT_SETTINGS, type EngineSettings } from '../rules/rule';
 import { addTemplate, NO_TEMPLATES, type TemplateTotals } from '../templates/notice';
@@ -132,9 +132,15 @@ export class FileModel {
   private entryFor(segment: Segment, counter: { analyzed: number }): DocumentEntry {
     let analysis = this.cache.get(segment.text);
     if (!analysis) {
-      analysis = isBlankSegment(segment.text) ? EMPTY : analyzeDocument(segment.text, this.settings);
-      this.cache.set(detached(segment.text), analysis);
-      if (analysis !== EMPTY) counter.analyzed++;
+      const key = detached(segment.text);
+      if (isBlankSegment(key)) analysis = EMPTY;
+      else {
+        const done = analyzeAndParse(key, this.settings);
+        analysis = done.analysis;
+        this.cache.rememberParse(key, done.parsed);
+        counter.analyzed++;
+      }
+      this.cache.set(key, analysis);
     }
     return { segment, analysis };
   }

@@ -38,12 +38,14 @@ export const YAML_CODES: Record<string, string> = {
   ALIAS_PROPS: 'yaml-syntax',
 };
 
+const TOO_DEEP = 'the document nests too deeply to parse (hundreds of levels); no Istio resource is this deep';
+
 function yamlFinding(e: YAMLError, lines: LineIndex, severity: 'error' | 'warning'): Finding {
   const [start, end] = e.pos;
   const code = YAML_CODES[e.code] ?? 'yaml-syntax';
   const raw = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   // The parser recurses per nesting level: hostile nesting ends in a RangeError it reports as an error.
-  const message = /call stack/i.test(raw) ? 'the document nests too deeply to parse (hundreds of levels); no Istio resource is this deep' : raw;
+  const message = /call stack/i.test(raw) ? TOO_DEEP : raw;
   const prefix = code === 'yaml-syntax' ? 'YAML syntax: ' : '';
   return { code, severity, message: `${prefix}${message}`, range: lines.range(start, Math.max(end, start + 1)) };
 }
@@ -137,7 +139,11 @@ export function parseDocSlow(text: string): ParsedDoc {
   const lines = new LineIndex(text);
   const yaml = parseDocument(text, YAML_OPTIONS);
   const findings: Finding[] = [];
-  for (const e of yaml.errors) findings.push(yamlFinding(e, lines, 'error'));
+  for (const e of yaml.errors) {
+    const f = yamlFinding(e, lines, 'error');
+    // Nesting past the stack can fail at several depths (how many depends on the stack left): one error says it.
+    if (!(f.message.endsWith(TOO_DEEP) && findings.some((g) => g.message.endsWith(TOO_DEEP)))) findings.push(f);
+  }
   for (const w of yaml.warnings) findings.push(yamlFinding(w, lines, 'warning'));
   let data: unknown;
   let yaml11: Yaml11Disagreement[] = [];

@@ -1,5 +1,6 @@
 import { shiftRange, type Finding, type Fix, type Severity } from '../diagnostics';
 import type { ParsedDoc } from '../model/parse';
+import type { AnalysisCache } from '../model/analysisCache';
 import type { EngineSettings } from '../rules/rule';
 import type { Facet, IndexedResource, WorkspaceIndex } from './index';
 import { IncrementalQuery, type IndexView } from './incremental';
@@ -65,7 +66,7 @@ export interface CrossStats {
  */
 export class CrossChecker {
   private readonly queries: Array<{ rule: CrossRule; query: IncrementalQuery<Reported[]> }>;
-  private readonly places = new PlaceResolver();
+  private readonly places: PlaceResolver;
   /** Bumped for a resource whenever its findings (or their positions inside it) may have changed. */
   private readonly revisions = new WeakMap<IndexedResource, number>();
   /** Resources with at least one finding, by file: publication visits only these. */
@@ -77,7 +78,9 @@ export class CrossChecker {
     index: WorkspaceIndex,
     rules: readonly CrossRule[],
     private readonly settings: EngineSettings,
+    analyses?: AnalysisCache,
   ) {
+    this.places = new PlaceResolver(analyses);
     this.queries = rules.map((rule) => ({
       rule,
       query: new IncrementalQuery<Reported[]>(index, {

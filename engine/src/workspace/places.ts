@@ -1,6 +1,7 @@
 import { parseForAnalysis } from '../analyze';
 import type { Fix, Range } from '../diagnostics';
 import { shiftRange } from '../diagnostics';
+import type { AnalysisCache } from '../model/analysisCache';
 import type { DocumentEntry } from '../model/fileModel';
 import type { Path, Target } from '../model/locate';
 import type { ParsedDoc } from '../model/parse';
@@ -15,21 +16,25 @@ export interface ResourcePlace {
 
 /**
  * Turns (resource, path) places into ranges. The index keeps no syntax trees: a document is
- * re-parsed on demand (a small LRU of the last ones), and ranges are cached per document entry,
+ * re-parsed on demand (a small LRU of the last ones; the parse analysis just made is reused), and ranges are cached per document entry,
  * so an edit elsewhere re-parses nothing and no cache is keyed by document text.
  */
 export class PlaceResolver {
   private readonly parsed = new Map<DocumentEntry, ParsedDoc>();
   private readonly ranges = new WeakMap<DocumentEntry, Map<string, Range>>();
 
-  constructor(private readonly maxParsed = 64) {}
+  constructor(
+    /** Where analysis left its latest parses (reused before parsing again). */
+    private readonly analyses?: AnalysisCache,
+    private readonly maxParsed = 64,
+  ) {}
 
   /** The parsed document of an entry, read as analyzeDocument reads it (a Helm template masked); re-parsed when not among the last few. */
   doc(entry: DocumentEntry): ParsedDoc {
     let doc = this.parsed.get(entry);
     if (doc) this.parsed.delete(entry);
     else {
-      doc = parseForAnalysis(entry.segment.text);
+      doc = this.analyses?.parseOf(entry.segment.text) ?? parseForAnalysis(entry.segment.text);
       if (this.parsed.size >= this.maxParsed) this.parsed.delete(this.parsed.keys().next().value as DocumentEntry);
     }
     this.parsed.set(entry, doc);

@@ -1,4 +1,5 @@
 import type { Position, Range } from '../diagnostics';
+import type { AnalysisCache } from '../model/analysisCache';
 import type { EngineSettings } from '../rules/rule';
 import type { Facet, IndexedResource, WorkspaceIndex } from './index';
 import { IncrementalQuery, type IndexView } from './incremental';
@@ -112,12 +113,14 @@ export class Navigator {
   private readonly query: IncrementalQuery<Reference[]>;
   private readonly incoming = new Map<IndexedResource, Set<Reference>>();
   private readonly outgoing = new Map<IndexedResource, Reference[]>();
-  private readonly places = new PlaceResolver();
+  private readonly places: PlaceResolver;
 
   constructor(
     private readonly index: WorkspaceIndex,
     settings: EngineSettings,
+    analyses?: AnalysisCache,
   ) {
+    this.places = new PlaceResolver(analyses);
     this.query = new IncrementalQuery(index, {
       subjects: [...new Set(['VirtualService', 'AuthorizationPolicy', ...GATEWAY_API_REFERRERS])],
       facets: [destinationRuleHostFacet, serviceEntryHostFacet],

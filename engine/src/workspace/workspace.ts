@@ -25,8 +25,8 @@ export class Workspace {
 
   constructor(readonly settings: EngineSettings = DEFAULT_SETTINGS) {
     this.index = new WorkspaceIndex(settings);
-    this.cross = new CrossChecker(this.index, CROSS_RULES, settings);
-    this.navigator = new Navigator(this.index, settings);
+    this.cross = new CrossChecker(this.index, CROSS_RULES, settings, this.cache);
+    this.navigator = new Navigator(this.index, settings, this.cache);
   }
 
   /** Analyses a file's whole new text. */
