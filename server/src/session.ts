@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'vscode-languageserver';
-import { AnalysisHost, type HostSettings } from '../../engine/src/host/index';
+import { cpus } from 'node:os';
+import { AnalysisHost, defaultWorkerCount, type HostSettings } from '../../engine/src/host/index';
 import { DEFAULT_SERVER_SETTINGS, StatusNotification, type HttpSettings, type ServerSettings, type StatusParams } from '../../protocol/src/index';
 import { DocumentStore } from './documents';
 import { DiagnosticConverter } from './lsp';
@@ -48,7 +49,7 @@ export function mergeSettings(raw: Partial<ServerSettings> | null | undefined): 
  */
 export class Session {
   readonly documents = new DocumentStore();
-  readonly host = new AnalysisHost({ workerScript: join(__dirname, 'analysisWorker.js') });
+  readonly host = new AnalysisHost({ workerScript: join(__dirname, 'analysisWorker.js'), workers: defaultWorkerCount(cpus().length, process.env) });
   settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
   http: HttpSettings = {};
   trusted = true;
@@ -79,6 +80,11 @@ export class Session {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  /** A publication scheduled and not yet made (background work yields to it). */
+  get hasPendingPublications(): boolean {
+    return this.flushScheduled;
   }
 
   private flush(): void {

@@ -1,5 +1,6 @@
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AnalysisHost, checkHelmChart, checkKustomize, compareFindings, DEFAULT_HOST_SETTINGS, MAX_FILE_BYTES, type Finding } from '../../../engine/src/host/index';
+import { AnalysisHost, defaultWorkerCount, checkHelmChart, checkKustomize, compareFindings, DEFAULT_HOST_SETTINGS, MAX_FILE_BYTES, type Finding } from '../../../engine/src/host/index';
 import { parseCliArgs } from '../args';
 import { collectInputs, ensureReadable, readSource, type SkippedEntry } from '../files';
 import { formatJson, formatSarif, formatText, type FileFindings, type OutputFormat } from '../format';
@@ -50,6 +51,7 @@ export async function checkFiles(inputs: ReadonlyArray<string | SkippedEntry>, o
   const host = new AnalysisHost({
     settings: { ...DEFAULT_HOST_SETTINGS, network: { offline: opts.offline, env: opts.env } },
     workerScript: join(__dirname, 'analysisWorker.js'),
+    workers: defaultWorkerCount(cpus().length, process.env),
   });
   // Thousands of documents: analysed on every core first (the bundle ships the worker beside the CLI).
   await host.preload(

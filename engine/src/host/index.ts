@@ -3,7 +3,7 @@
  * AnalysisHost holds files and answers every question about them as plain data; the pure
  * functions below need no files.
  */
-export { AnalysisHost, type HostOptions } from './host';
+export { AnalysisHost, defaultWorkerCount, type HostOptions } from './host';
 export { DEFAULT_HOST_SETTINGS, type HostSettings, type NetworkSettings } from './settings';
 export type * from './types';
 export type { UpdateStats } from '../model/fileModel';
