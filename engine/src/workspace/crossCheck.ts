@@ -71,6 +71,10 @@ export class CrossChecker {
   private readonly revisions = new WeakMap<IndexedResource, number>();
   /** Resources with at least one finding, by file: publication visits only these. */
   private readonly reported = new Map<string, Set<IndexedResource>>();
+  /** Resources whose findings have a related location in a file (another than their own), by that file. */
+  private readonly relatedInto = new Map<string, Set<IndexedResource>>();
+  /** The files a resource's findings point into (the keys of relatedInto it is under). */
+  private readonly relatedFilesOf = new WeakMap<IndexedResource, readonly string[]>();
   private tick = 0;
   stats: CrossStats = { checks: 0, full: false };
 
@@ -135,7 +139,36 @@ export class CrossChecker {
     return files;
   }
 
+  /** The files holding a resource whose findings point into `file` (not `file` itself). */
+  filesRelatedTo(file: string): Set<string> {
+    const out = new Set<string>();
+    for (const r of this.relatedInto.get(file) ?? EMPTY_SET) if (r.live) out.add(r.file);
+    return out;
+  }
+
+  private noteRelated(r: IndexedResource): void {
+    const files = new Set<string>();
+    if (r.live) {
+      for (const { query } of this.queries) {
+        for (const raw of query.get(r) ?? []) for (const rel of raw.report.related ?? []) if (rel.at.file !== r.file) files.add(rel.at.file);
+      }
+    }
+    for (const f of this.relatedFilesOf.get(r) ?? []) {
+      const set = this.relatedInto.get(f);
+      set?.delete(r);
+      if (set?.size === 0) this.relatedInto.delete(f);
+    }
+    for (const f of files) {
+      let set = this.relatedInto.get(f);
+      if (!set) this.relatedInto.set(f, (set = new Set()));
+      set.add(r);
+    }
+    if (files.size) this.relatedFilesOf.set(r, [...files]);
+    else this.relatedFilesOf.delete(r);
+  }
+
   private noteReported(r: IndexedResource): void {
+    this.noteRelated(r);
     const has = r.live && this.queries.some(({ query }) => (query.get(r)?.length ?? 0) > 0);
     let set = this.reported.get(r.file);
     if (has) {
