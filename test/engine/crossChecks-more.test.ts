@@ -39,8 +39,8 @@ describe('cross-resource: gateways', () => {
 
   it('IST0138: the same certificate on servers of two Gateways', () => {
     const ws = new AnalysisHost();
-    ws.setFile('a.yaml', gw('a', 'a.example.com', 'shared'));
-    ws.setFile('b.yaml', gw('b', 'b.example.com', 'shared'));
+    ws.setFile('a.yaml', gw('a', 'a.example.com', 'shop-tls'));
+    ws.setFile('b.yaml', gw('b', 'b.example.com', 'shop-tls'));
     const [f] = codes(ws, 'b.yaml', 'xref-gateway-duplicate-certificate');
     assert.equal(f.istioCode, 'IST0138');
     assert.equal(f.range.start.line, 12);

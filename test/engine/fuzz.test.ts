@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { skippedWithoutUnlicensed } from '../helpers/realworld';
 import { applyMutation, checkEngineInput, diffEdit, grammarTextArb, lspLineLengths, mutatedTextArb, rangeProblem, seedCorpus } from './fuzzHarness';
 
 /**
@@ -15,6 +16,7 @@ describe('engine fuzzing (bounded)', { timeout: 120_000 }, () => {
   it('the seed corpus includes examples, fixtures and real-world manifests', () => {
     assert.ok(seeds.length > 100, `only ${seeds.length} seeds`);
   });
+  skippedWithoutUnlicensed('the seed corpus includes the unlicensed tutorial manifests', 'fuzz seeds');
 
   it('mutated seeds: bytes, lines and indentation inserted, deleted, duplicated and swapped', () => {
     const arb = fc.nat(seeds.length - 1).chain((i) => mutatedTextArb([seeds[i]]).map((text) => ({ text, base: seeds[i] })));

@@ -40,7 +40,7 @@ export function seedCorpus(): string[] {
   return [...files.map((f) => readFileSync(f, 'utf8')), ...realWorldTexts()].filter((t) => t.length > 0 && t.length < 200_000);
 }
 
-/** The third-party real-world manifests: vendored, and the unlicensed ones when ../shared is present. */
+/** The third-party real-world manifests: vendored, and the unlicensed ones when ../shared is present (the fuzz suites register a skipped test saying so when it is not). */
 export function realWorldTexts(): string[] {
   return realworldYamlFiles().map(readRealworld);
 }

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { Diagnostic } from 'vscode-languageserver';
 import { diffEdit, grammarTextArb, lspLineLengths, mutatedTextArb, rangeProblem, seedCorpus } from '../engine/fuzzHarness';
 import { fileUri, LspTestClient } from '../helpers/lspClient';
+import { skippedWithoutUnlicensed } from '../helpers/realworld';
 
 /**
  * The language server over stdio on fuzzed documents: every request gets a response (hover,
@@ -65,6 +66,7 @@ async function exercise(client: LspTestClient, uri: string, text: string, diagno
 describe('LSP fuzzing (bounded)', { timeout: 180_000 }, () => {
   let client: LspTestClient;
   const seeds = seedCorpus();
+  skippedWithoutUnlicensed('the seed corpus includes the unlicensed tutorial manifests', 'fuzz seeds');
   before(async () => {
     client = await LspTestClient.start();
   });
