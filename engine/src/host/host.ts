@@ -55,13 +55,6 @@ export interface HostOptions {
  * faster (1.9 s either way), since the main thread waits for them. From 3 cores, one per core
  * but the main thread's, at most 4. `ISTIO_SEC_WORKERS` (a number) overrides.
  */
-/** Line breaks in text[start, end). */
-function lineBreaks(text: string, start: number, end: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', start); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
 export function defaultWorkerCount(cores: number, env: Readonly<Record<string, string | undefined>> = {}): number {
   const forced = env.ISTIO_SEC_WORKERS?.trim();
   if (forced && /^\d+$/.test(forced)) return Math.min(16, Number(forced));
@@ -118,7 +111,7 @@ export class AnalysisHost {
   setFile(file: string, text: string, version?: number): UpdateStats {
     const stats = this.ws.update(file, text);
     this.noteVersion(file, version);
-    this.noteLinesMoved(file);
+    this.noteLinesMoved(file, stats);
     return stats;
   }
 
@@ -133,22 +126,20 @@ export class AnalysisHost {
     const held = this.versions.get(file);
     if (model && changes.length === 1 && fromVersion !== undefined && held === fromVersion) {
       const c = changes[0];
-      const heldText = model.currentText;
-      const movesLines = heldText === undefined || lineBreaks(heldText, c.start, c.end) !== lineBreaks(c.newText, 0, c.newText.length);
       const stats = this.ws.applyEdit(file, c.start, c.end, c.newText, text);
       this.noteVersion(file, version);
-      if (movesLines) this.noteLinesMoved(file);
+      this.noteLinesMoved(file, stats);
       return stats;
     }
     return this.setFile(file, text, version);
   }
 
   /**
-   * Lines of `file` moved: the files whose findings point into it (related locations) are
-   * republished, with the places as they are now. Their findings are not recomputed.
+   * When an update moved lines of `file`, the files whose findings point into it (related
+   * locations) are republished, with the places as they are now. Their findings are not recomputed.
    */
-  private noteLinesMoved(file: string): void {
-    for (const f of this.ws.cross.filesRelatedTo(file)) this.changed.add(f);
+  private noteLinesMoved(file: string, stats: UpdateStats): void {
+    if (stats.linesMoved) for (const f of this.ws.cross.filesRelatedTo(file)) this.changed.add(f);
   }
 
   private noteVersion(file: string, version: number | undefined): void {

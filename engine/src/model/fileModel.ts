@@ -27,6 +27,8 @@ export interface UpdateStats {
   incremental: boolean;
   /** Set when incremental: which entries the edit replaced (every other entry is the same object). */
   splice?: EntrySplice;
+  /** Whether lines of the file may have moved: always for a whole-text update; for an edit, when it changed the line count. */
+  linesMoved: boolean;
 }
 
 /** Files larger than this are not validated (a single finding says so). */
@@ -55,7 +57,7 @@ export class FileModel {
   private templates: TemplateTotals = NO_TEMPLATES;
   /** The text the entries describe (for incremental edits). */
   private text: string | undefined;
-  private last: UpdateStats = { documents: 0, analyzed: 0, incremental: false };
+  private last: UpdateStats = { documents: 0, analyzed: 0, incremental: false, linesMoved: true };
 
   constructor(
     private readonly cache: AnalysisCache = new AnalysisCache(),
@@ -74,7 +76,7 @@ export class FileModel {
         message: `This file has ${text.length} characters, more than the ${MAX_FILE_BYTES} the validator reads; it was not validated.`,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       };
-      return (this.last = { documents: 0, analyzed: 0, incremental: false });
+      return (this.last = { documents: 0, analyzed: 0, incremental: false, linesMoved: true });
     }
     this.oversize = undefined;
     const counter = { analyzed: 0 };
@@ -86,7 +88,7 @@ export class FileModel {
     this.forgetSuperseded(previous, this.entries);
     this.text = text;
     this.istioFile = this.entries.some((e) => isIstioDocument(e.analysis.resource)) || ISTIO_API_VERSION.test(text);
-    return (this.last = { documents: this.entries.length, analyzed: counter.analyzed, incremental: false });
+    return (this.last = { documents: this.entries.length, analyzed: counter.analyzed, incremental: false, linesMoved: true });
   }
 
   private counts = { documents: 0, istio: 0 };
@@ -191,6 +193,7 @@ export class FileModel {
       analyzed: counter.analyzed,
       incremental: true,
       splice: { at: first, removed: superseded, added: replaced },
+      linesMoved: lineDelta !== 0,
     });
   }
 

@@ -139,10 +139,14 @@ export function parseDocSlow(text: string): ParsedDoc {
   const lines = new LineIndex(text);
   const yaml = parseDocument(text, YAML_OPTIONS);
   const findings: Finding[] = [];
+  let tooDeep = false;
   for (const e of yaml.errors) {
     const f = yamlFinding(e, lines, 'error');
     // Nesting past the stack can fail at several depths (how many depends on the stack left): one error says it.
-    if (!(f.message.endsWith(TOO_DEEP) && findings.some((g) => g.message.endsWith(TOO_DEEP)))) findings.push(f);
+    const deep = f.message.endsWith(TOO_DEEP);
+    if (deep && tooDeep) continue;
+    tooDeep ||= deep;
+    findings.push(f);
   }
   for (const w of yaml.warnings) findings.push(yamlFinding(w, lines, 'warning'));
   let data: unknown;

@@ -1,5 +1,6 @@
 /** Settings, trust, the background index of the workspace folders, and watched-file changes. */
 import { FileChangeType, type InitializeParams } from 'vscode-languageserver';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IndexReadyRequest, ServerStatsRequest, SETTINGS_SECTION, TrustNotification, type InitializationOptions, type ServerSettings, type TrustParams } from '../../../protocol/src/index';
 import { DEFAULT_SERVER_SETTINGS } from '../../../protocol/src/index';
@@ -21,8 +22,6 @@ const INDEX_REPUBLISH_MS = 100;
 
 /** Files read and analysed (on worker threads) together while indexing. */
 const INDEX_BATCH_FILES = 50;
-
-const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /**
  * Lets the messages that arrived during the slice run first, then waits while a keystroke's
